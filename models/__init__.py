@@ -1,0 +1,44 @@
+"""Typed records shared by every layer. Nothing here does I/O."""
+
+from saksfinn.models.chunk import Chunk, Hit
+from saksfinn.models.document import (
+    PAGE_SEPARATOR,
+    DocStatus,
+    DocType,
+    Document,
+    DocumentMeta,
+    Meeting,
+    Page,
+    Record,
+    Section,
+)
+from saksfinn.models.findings import FINDING_TYPES, AnyFinding, Decision, Experience, Finding, Goal, Project
+from saksfinn.models.ids import content_id, sha256_bytes, sha256_file
+from saksfinn.models.run import Change, IngestRun, SourceOutcome
+
+__all__ = [
+    "PAGE_SEPARATOR",
+    "FINDING_TYPES",
+    "AnyFinding",
+    "Change",
+    "Chunk",
+    "Decision",
+    "DocStatus",
+    "DocType",
+    "Document",
+    "DocumentMeta",
+    "Experience",
+    "Finding",
+    "Goal",
+    "Hit",
+    "IngestRun",
+    "Meeting",
+    "Page",
+    "Project",
+    "Record",
+    "Section",
+    "SourceOutcome",
+    "content_id",
+    "sha256_bytes",
+    "sha256_file",
+]

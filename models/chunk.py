@@ -1,0 +1,66 @@
+"""Search records: Chunk (what is indexed) and Hit (what a search returns)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from saksfinn.models.document import Record
+from saksfinn.models.ids import content_id
+
+ChunkType = Literal["passage", "decision", "goal", "experience", "project"]
+
+
+class Chunk(Record):
+    """A passage of one section (never across documents), or one finding.
+
+    ``chunk_id`` depends on document, span and text; ``text_hash`` only on the
+    text, so identical boilerplate in many documents is embedded once.
+    """
+
+    chunk_id: str = ""
+    text_hash: str = ""
+    document_id: str
+    type: ChunkType = "passage"
+    text: str
+    title: str | None = None
+    section: str | None = None
+    municipality: str | None = None
+    doc_type: str | None = None
+    date: date | None = None
+    page: int = Field(ge=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    polarity: str | None = None
+    themes: tuple[str, ...] = ()
+    finding_id: str | None = None
+
+    def model_post_init(self, __context: object) -> None:
+        if not self.text_hash:
+            object.__setattr__(self, "text_hash", content_id(self.text))
+        if not self.chunk_id:
+            cid = content_id(self.document_id, self.type, str(self.start), str(self.end), self.text_hash)
+            object.__setattr__(self, "chunk_id", cid)
+
+
+class Hit(Record):
+    rank: int = Field(ge=1)
+    score: float
+    text: str
+    highlighted: str | None = None  # text with matched terms wrapped in «»
+    document_id: str
+    source: str | None = None
+    title: str | None = None
+    municipality: str | None = None
+    doc_type: str | None = None
+    date: date | None = None
+    page: int
+    section: str | None = None
+    type: str
+    polarity: str | None = None
+    themes: tuple[str, ...] = ()
+    chunk_id: str
+    finding_id: str | None = None
+    scores: dict[str, float] = {}  # per channel: {"bm25": .., "dense": ..}

@@ -1,0 +1,124 @@
+"""Records for a read document: Document, Page, Section, Meeting.
+
+Conventions used by every record here:
+
+* ``page`` numbers are 1-based, as printed in a PDF viewer.
+* Character spans (``start``/``end``) are offsets into ``Document.text`` — the
+  document's pages joined by :data:`PAGE_SEPARATOR` — half-open ``[start, end)``.
+* A field that is ``None`` means *unknown*, never "empty" or "guessed".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PAGE_SEPARATOR = "\n\f\n"
+"""Joins page texts into ``Document.text``; a form feed marks each page break."""
+
+
+class Record(BaseModel):
+    """Base of all saksfinn records: immutable; copy with ``model_copy(update=...)``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DocType(str, Enum):
+    SAKSFREMLEGG = "saksfremlegg"
+    MOTEPROTOKOLL = "møteprotokoll"
+    RAPPORT = "rapport"
+    PRESENTASJON = "presentasjon"
+    ANNET = "annet"
+
+
+class DocStatus(str, Enum):
+    """How a source file ended up after ingestion."""
+
+    INGESTED = "ingested"
+    PARTIAL = "partial"  # read, but some pages/stages failed; see reason
+    NEEDS_OCR = "needs_ocr"  # no text layer and no OCR engine available
+    FAILED = "failed"
+    DUPLICATE = "duplicate"  # same bytes already ingested under another source
+    WITHDRAWN = "withdrawn"  # removed at its source
+
+
+class Page(Record):
+    number: int = Field(ge=1)
+    text: str
+    start: int = Field(ge=0, description="offset of this page in Document.text")
+    ocr: bool = False
+    width: float | None = None
+    height: float | None = None
+
+
+class Section(Record):
+    """A contiguous run of text under one heading.
+
+    ``heading`` is the heading as written (``None`` for text before the first
+    heading); ``kind`` is a normalised label for known Norwegian headings
+    (e.g. ``innstilling``, ``vedtak``, ``saksopplysninger``) or ``None``.
+    ``text`` is ``Document.text[start:end]`` and excludes the heading line.
+    """
+
+    index: int = Field(ge=0)
+    heading: str | None = None
+    kind: str | None = None
+    level: int = 1
+    page: int = Field(ge=1, description="page where the section starts")
+    page_end: int = Field(ge=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class Meeting(Record):
+    """One line of a *Saksgang* / *Behandling* table."""
+
+    body: str
+    date: date | None = None
+    case_ref: str | None = None  # e.g. "PTN-139/12", "10/2026"
+
+
+class DocumentMeta(Record):
+    title: str | None = None
+    doc_type: DocType = DocType.ANNET
+    municipality: str | None = None
+    municipality_number: str | None = None
+    case_number: str | None = None
+    meetings: tuple[Meeting, ...] = ()
+    saksbehandler: str | None = None
+    date: date | None = None  # the document's main date (first meeting or letter date)
+    dates: tuple[date, ...] = ()
+    language: str | None = None  # "nb", "nn", "mixed" or None
+
+
+class Document(Record):
+    """A read document: its bytes' identity, its text by page, its sections.
+
+    ``document_id`` is the sha256 hex digest of the file bytes.
+    """
+
+    document_id: str
+    source: str
+    media_type: str  # "application/pdf", "text/plain", "text/html", "text/markdown"
+    pages: tuple[Page, ...]
+    sections: tuple[Section, ...] = ()
+    meta: DocumentMeta = DocumentMeta()
+    warnings: tuple[str, ...] = ()  # non-fatal problems, e.g. "page 3: OCR failed"
+    needs_ocr_pages: tuple[int, ...] = ()  # pages with no text that were not OCR'd
+
+    @property
+    def text(self) -> str:
+        return PAGE_SEPARATOR.join(p.text for p in self.pages)
+
+    def page_at(self, offset: int) -> int:
+        """1-based page number holding character ``offset`` of ``text``."""
+        number = 1
+        for page in self.pages:
+            if page.start <= offset:
+                number = page.number
+            else:
+                break
+        return number

