@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field
@@ -29,7 +29,7 @@ class Chunk(Record):
     section: str | None = None
     municipality: str | None = None
     doc_type: str | None = None
-    date: date | None = None
+    date: dt.date | None = None
     page: int = Field(ge=1)
     start: int = Field(ge=0)
     end: int = Field(ge=0)
@@ -55,7 +55,7 @@ class Hit(Record):
     title: str | None = None
     municipality: str | None = None
     doc_type: str | None = None
-    date: date | None = None
+    date: dt.date | None = None
     page: int
     section: str | None = None
     type: str

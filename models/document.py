@@ -10,7 +10,7 @@ Conventions used by every record here:
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -77,7 +77,7 @@ class Meeting(Record):
     """One line of a *Saksgang* / *Behandling* table."""
 
     body: str
-    date: date | None = None
+    date: dt.date | None = None
     case_ref: str | None = None  # e.g. "PTN-139/12", "10/2026"
 
 
@@ -89,8 +89,8 @@ class DocumentMeta(Record):
     case_number: str | None = None
     meetings: tuple[Meeting, ...] = ()
     saksbehandler: str | None = None
-    date: date | None = None  # the document's main date (first meeting or letter date)
-    dates: tuple[date, ...] = ()
+    date: dt.date | None = None  # the document's main date (first meeting or letter date)
+    dates: tuple[dt.date, ...] = ()
     language: str | None = None  # "nb", "nn", "mixed" or None
 
 

@@ -8,7 +8,7 @@ those, so re-running the same extractor version reproduces the same ids.
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from typing import Annotated, Literal, Union
 
 from pydantic import Field
@@ -42,7 +42,7 @@ class Decision(Finding):
     type: Literal["decision"] = "decision"
     kind: Literal["innstilling", "vedtak"]
     body: str | None = None  # the political body, e.g. "Formannskapet"
-    meeting_date: date | None = None
+    meeting_date: dt.date | None = None
     case_ref: str | None = None  # e.g. "PTN-139/12", "sak 10/2026"
     adopted: bool | None = None
     votes_for: int | None = None
