@@ -49,6 +49,7 @@ class Page(Record):
     text: str
     start: int = Field(ge=0, description="offset of this page in Document.text")
     ocr: bool = False
+    heading_lines: tuple[str, ...] = ()  # lines set apart by layout (bold / larger font), in order
     width: float | None = None
     height: float | None = None
 
