@@ -41,7 +41,8 @@ class IngestRun(Record):
     outcomes: tuple[SourceOutcome, ...] = ()
     stage_seconds: dict[str, float] = Field(default_factory=dict)
     watch_matches: dict[str, list[str]] = Field(default_factory=dict)  # watch id -> chunk ids
-    error: str | None = None  # set when the run itself failed
+    index: dict[str, int | bool] = Field(default_factory=dict)  # rebuilt, chunks, embedded
+    error: str | None = None  # problems with the run's inputs (e.g. a missing folder)
 
     def counts(self) -> dict[str, int]:
         out = {c.value: 0 for c in Change}

@@ -29,9 +29,10 @@ class Settings(BaseSettings):
     embedder: Literal["sentence-transformers", "hash"] = "sentence-transformers"
     ocr: Literal["auto", "off"] = "auto"
     ocr_languages: str = "nor"
-    orchestrator: Literal["prefect", "local"] = Field(
-        "local",
-        description="'prefect' runs ingestion as a Prefect flow; 'local' runs the same tasks in-process",
+    orchestrator: Literal["auto", "prefect", "local"] = Field(
+        "auto",
+        description="'prefect' runs ingestion as a Prefect flow; 'local' runs the same tasks in-process; "
+        "'auto' uses prefect when PREFECT_API_URL is set",
     )
     task_runner: Literal["thread", "dask"] = "thread"
     dask_address: str | None = None

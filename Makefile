@@ -1,0 +1,50 @@
+# Two commands on a fresh machine:  make run   and   make test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export SAKSFINN_HOME ?= $(CURDIR)/.saksfinn
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PREFECT_HOME ?= $(CURDIR)/.saksfinn/prefect
+
+.PHONY: run install system-deps test test-fast bench corpus clean
+
+run: install system-deps
+	$(BIN)/saksfinn ingest corpus/documents
+	$(BIN)/saksfinn status
+	$(BIN)/saksfinn search "heltidskultur erfaringer" --top 3
+
+install: $(STAMP)
+
+# torch first, from the local CPU wheel: otherwise sentence-transformers pulls a CUDA build.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+# OCR and the browser for end-to-end tests: installed when missing and we are root; optional otherwise.
+system-deps:
+	@if ! command -v tesseract >/dev/null || ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-nor chromium >/dev/null) \
+	      || echo "note: could not install tesseract/chromium; OCR and browser tests will be skipped"; \
+	  else echo "note: tesseract or chromium missing; OCR falls back to needs_ocr, browser tests skip"; fi; \
+	fi
+
+test: install system-deps
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+corpus: install
+	$(BIN)/python corpus/make_corpus.py
+
+clean:
+	rm -rf $(VENV) .saksfinn .pytest_cache

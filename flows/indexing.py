@@ -1,0 +1,72 @@
+"""Keep the search index equal to the store's chunks.
+
+The index records the fingerprint (count + hash of chunk ids) of the chunk set it was
+built from. After every run — and after a crash — the fingerprint is compared with the
+store, and the index is rebuilt (embeddings come from the cache, so only new chunk
+texts cost model time) into a new generation that is swapped in atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from saksfinn.index.store import Store
+from saksfinn.settings import Settings
+
+log = logging.getLogger(__name__)
+FINGERPRINT_FILE = "fingerprint.json"
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    rebuilt: bool
+    chunks: int
+    embedded: int  # chunk texts that needed the model (cache misses)
+    seconds: float = 0.0
+
+
+def index_fingerprint(index_dir: Path) -> dict | None:
+    try:
+        return json.loads((index_dir / FINGERPRINT_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def ensure_index(store: Store, settings: Settings, *, force: bool = False) -> IndexReport:
+    """Rebuild the index when the store's chunk set differs from the indexed one."""
+    from saksfinn.index.embed_cache import EmbeddingCache, embed_with_cache
+    from saksfinn.index.search import SearchIndex
+    from saksfinn.index.st_embedder import make_embedder
+
+    count, digest = store.chunk_fingerprint()
+    embedder_kind = settings.embedder
+    wanted = {"count": count, "digest": digest, "model": settings.embedding_model, "embedder": embedder_kind}
+    if not force and index_fingerprint(settings.index_dir) == wanted:
+        return IndexReport(rebuilt=False, chunks=count, embedded=0)
+    chunks = list(store.iter_chunks())
+    embedder = make_embedder(embedder_kind, settings.embedding_model, settings.model_cache, settings.embedding_batch_size)
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite", embedder.model_id)
+    texts = {c.text_hash: c.text for c in chunks}
+    missing = len(texts) - len(cache.get_many(list(texts)))
+    if chunks:
+        by_hash = embed_with_cache(embedder, cache, texts, settings.embedding_batch_size)
+        vectors = np.stack([by_hash[c.text_hash] for c in chunks]).astype(np.float32)
+    else:
+        vectors = np.zeros((0, embedder.dim), dtype=np.float32)
+    SearchIndex.build(chunks, vectors, settings.index_dir)
+    _write_json_atomically(settings.index_dir / FINGERPRINT_FILE, wanted)
+    log.info("index rebuilt: %d chunks, %d newly embedded", count, missing)
+    return IndexReport(rebuilt=True, chunks=count, embedded=missing)
+
+
+def _write_json_atomically(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data))
+    os.replace(tmp, path)

@@ -1,0 +1,42 @@
+"""One ingestion run at a time per SAKSFINN_HOME (an OS file lock, released on crash)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from saksfinn.models.errors import RunLockedError
+
+
+@contextmanager
+def run_lock(home: Path, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Hold ``home/ingest.lock``; wait up to ``wait_seconds`` then raise RunLockedError.
+
+    The kernel drops the lock when the holder dies (even by SIGKILL), so a crashed
+    run never blocks the next one.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "ingest.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + wait_seconds
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
+                    raise RunLockedError(
+                        f"another ingestion run (pid {holder}) is using {home}; wait for it or use --wait"
+                    ) from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)

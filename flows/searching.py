@@ -1,0 +1,99 @@
+"""Search as advisers use it (CLI, web, saved searches): the index, the query
+embedder loaded once, and each hit's source filled in from the store."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from saksfinn.index.store import Store
+from saksfinn.models import Hit
+from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
+from saksfinn.settings import Settings
+
+log = logging.getLogger(__name__)
+MAX_QUERY_CHARS = 500
+
+
+class Searcher:
+    """Loads the index and the embedder lazily; safe to share between threads."""
+
+    def __init__(self, settings: Settings, store: Store | None = None) -> None:
+        self.settings = settings
+        self.store = store or Store(settings.db_url, files_dir=settings.files_dir)
+        self._embedder: Any = None
+        self._index: Any = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        self._get_index()
+        self._get_embedder()
+
+    def _get_index(self) -> Any:
+        from saksfinn.index.search import SearchIndex
+
+        with self._lock:
+            if self._index is None:
+                if not (self.settings.index_dir / "CURRENT").exists():
+                    raise IndexNotBuiltError(
+                        f"no search index in {self.settings.index_dir}; run `saksfinn ingest FOLDER` first"
+                    )
+                self._index = SearchIndex.open(self.settings.index_dir)
+            return self._index
+
+    def _get_embedder(self) -> Any:
+        from saksfinn.index.st_embedder import make_embedder
+
+        with self._lock:
+            if self._embedder is None:
+                s = self.settings
+                self._embedder = make_embedder(s.embedder, s.embedding_model, s.model_cache, s.embedding_batch_size)
+                self._embedder.warm_up()
+            return self._embedder
+
+    def search(self, query: str, *, top: int = 10, mode: str = "hybrid", **filters: Any) -> list[Hit]:
+        from saksfinn.models.chunk import SearchFilters
+
+        query = " ".join(query.split())
+        if not query:
+            raise SaksfinnError("empty query")
+        if len(query) > MAX_QUERY_CHARS:
+            raise SaksfinnError(f"query longer than {MAX_QUERY_CHARS} characters")
+        if mode not in ("hybrid", "bm25", "dense"):
+            raise SaksfinnError(f"unknown search mode {mode!r}; use hybrid, bm25 or dense")
+        index = self._get_index()
+        qvec = None if mode == "bm25" else self._get_embedder().encode_queries([query])[0]
+        hits = index.search(query, qvec, top=top, filters=SearchFilters(**filters), mode=mode)
+        return [self._with_source(h) for h in hits]
+
+    def _with_source(self, hit: Hit) -> Hit:
+        if hit.source:
+            return hit
+        row = self.store.document_row(hit.document_id)
+        return hit.model_copy(update={"source": row["source"] if row else None})
+
+
+_MARK = re.compile(r"«([^»]*)»")
+
+
+def render_hits(hits: list[Hit], console: Console) -> None:
+    if not hits:
+        console.print("Ingen treff.")
+        return
+    for hit in hits:
+        where = " · ".join(
+            x for x in (hit.municipality or "ukjent kommune", hit.title, f"s. {hit.page}", hit.section) if x
+        )
+        kind = hit.type if hit.type == "passage" else f"{hit.type}{' ' + hit.polarity if hit.polarity else ''}"
+        console.print(f"[bold]{hit.rank}.[/bold] [cyan]{escape(where)}[/cyan] [dim]({kind}, {hit.score:.3f})[/dim]")
+        text = escape(" ".join((hit.highlighted or hit.text).split()))
+        if len(text) > 400:
+            text = text[:397] + "…"
+        console.print("   " + _MARK.sub(r"[bold yellow]\1[/bold yellow]", text))
+        if hit.source:
+            console.print(f"   [dim]{escape(hit.source)}#page={hit.page}[/dim]")

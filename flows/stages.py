@@ -1,0 +1,290 @@
+"""The ingestion stages as plain functions over a batch of work items.
+
+Each stage takes the items still alive, calls library code (extractors, index) for
+each, and turns any failure into a recorded status on that item — one document's
+problem never stops the batch. ``flows/ingest.py`` wraps these as Prefect tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from saksfinn.flows.sources import SourceFile
+from saksfinn.index.store import Store
+from saksfinn.models import Change, Chunk, DocStatus, Document, SourceOutcome, sha256_bytes
+from saksfinn.models.errors import NeedsOCRError, ReadError, SaksfinnError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Work:
+    """One source on its way through a run (mutable flow state, not a stored record)."""
+
+    file: SourceFile
+    document_id: str | None = None
+    data: bytes | None = None
+    change: Change = Change.NEW
+    status: DocStatus | None = None
+    reason: str | None = None
+    doc: Document | None = None
+    findings: list[Any] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
+    themes: tuple[str, ...] = ()
+    seconds: float = 0.0
+    done: bool = False  # True once the item needs no further stage
+
+    def fail(self, reason: str, status: DocStatus = DocStatus.FAILED) -> None:
+        self.status, self.reason, self.done = status, reason, True
+        if status == DocStatus.FAILED:
+            self.change = Change.FAILED
+
+    def outcome(self) -> SourceOutcome:
+        meta = self.doc.meta if self.doc else None
+        return SourceOutcome(
+            source=self.file.source,
+            document_id=self.document_id,
+            change=self.change,
+            status=self.status,
+            reason=self.reason,
+            municipality=meta.municipality if meta else None,
+            pages=len(self.doc.pages) if self.doc else 0,
+            seconds=round(self.seconds, 3),
+        )
+
+
+@dataclass(frozen=True)
+class Versions:
+    reader: str
+    findings: str
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if isinstance(exc, SaksfinnError) else f"{type(exc).__name__}: {text}"
+
+
+def hash_files(files: list[SourceFile]) -> list[Work]:
+    """Read each file's bytes and compute its document id (sha256)."""
+    items = []
+    for f in files:
+        item = Work(file=f)
+        try:
+            item.data = _read_bytes(f.path)
+            item.document_id = sha256_bytes(item.data)
+        except OSError as exc:
+            item.fail(f"cannot read file: {exc.strerror or exc}")
+        items.append(item)
+    return items
+
+
+def _read_bytes(path: Path, attempts: int = 3) -> bytes:
+    """Read a file, retrying transient I/O errors (network mounts) with backoff."""
+    for attempt in range(attempts):
+        try:
+            return path.read_bytes()
+        except (FileNotFoundError, PermissionError, IsADirectoryError):
+            raise
+        except OSError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def triage(items: list[Work], store: Store, versions: Versions) -> list[Work]:
+    """Decide new / changed / unchanged / duplicate / re-derive for each item."""
+    seen_in_run: dict[str, str] = {}
+    for item in items:
+        if item.done or item.document_id is None:
+            continue
+        prev = store.get_source(item.file.source)
+        row = store.document_row(item.document_id)
+        first_here = seen_in_run.setdefault(item.document_id, item.file.source)
+        if row is not None and row["source"] != item.file.source and not (prev and prev["document_id"] == item.document_id and prev["status"] != DocStatus.DUPLICATE.value):
+            _mark_duplicate(item, row["source"], prev)
+        elif row is None and first_here != item.file.source:
+            _mark_duplicate(item, first_here, prev)
+        elif row is not None:
+            _mark_stored(item, row, versions)
+        elif prev and prev["document_id"] == item.document_id and prev.get("reason") and prev["status"] == DocStatus.FAILED.value:
+            item.change, item.status, item.reason, item.done = Change.UNCHANGED, DocStatus.FAILED, prev["reason"], True
+        else:
+            item.change = Change.CHANGED if prev and prev["document_id"] else Change.NEW
+    return items
+
+
+def _mark_duplicate(item: Work, original: str, prev: dict | None) -> None:
+    item.change = Change.UNCHANGED if prev and prev["status"] == DocStatus.DUPLICATE.value else Change.DUPLICATE
+    item.status, item.reason, item.done = DocStatus.DUPLICATE, f"same content as {original}", True
+
+
+def _mark_stored(item: Work, row: dict, versions: Versions) -> None:
+    item.status, item.reason = DocStatus(row["status"]), row["reason"]
+    if row["status"] in (DocStatus.INGESTED.value, DocStatus.PARTIAL.value) and row["findings_version"] != versions.findings:
+        item.change = Change.REDERIVED
+        return
+    item.change, item.done = Change.UNCHANGED, True
+
+
+def read(items: list[Work], *, ocr: str, ocr_languages: str, max_pages: int) -> list[Work]:
+    """Bytes → Document with pages (new and changed items only)."""
+    from saksfinn.extractors.read import read_document
+
+    for item in _pending(items, skip_rederive=True):
+        started = time.perf_counter()
+        try:
+            item.doc = read_document(
+                item.data or b"", source=item.file.source, document_id=item.document_id or "",
+                ocr=ocr, ocr_languages=ocr_languages, max_pages=max_pages,
+            )
+            _status_after_read(item)
+        except NeedsOCRError as exc:
+            item.fail(one_line(exc), DocStatus.NEEDS_OCR)
+        except ReadError as exc:
+            item.fail(one_line(exc))
+        except Exception as exc:  # a reader bug must not stop the run; keep the trace in the log
+            log.exception("reading %s failed", item.file.source)
+            item.fail(f"could not read: {one_line(exc)}")
+        item.seconds += time.perf_counter() - started
+    return items
+
+
+def _status_after_read(item: Work) -> None:
+    doc = item.doc
+    assert doc is not None
+    missing = doc.needs_ocr_pages
+    if missing and len(missing) == len(doc.pages):
+        item.status, item.reason = DocStatus.NEEDS_OCR, "no text layer and OCR is unavailable (install tesseract-ocr-nor)"
+    elif missing:
+        pages = ", ".join(str(p) for p in missing[:10])
+        item.status, item.reason = DocStatus.PARTIAL, f"pages {pages} have no text layer and were not OCR'd"
+    elif not doc.text.strip():
+        item.status, item.reason = DocStatus.PARTIAL, "no text found in the document"
+    else:
+        item.status, item.reason = DocStatus.INGESTED, None
+    if doc.warnings and item.status == DocStatus.INGESTED:
+        item.reason = "; ".join(doc.warnings)[:300]
+
+
+def load_stored(items: list[Work], store: Store) -> list[Work]:
+    """For items to re-derive: the stored Document instead of re-reading the file."""
+    for item in items:
+        if not item.done and item.change == Change.REDERIVED and item.document_id:
+            item.doc = store.load_document(item.document_id)
+    return items
+
+
+def analyse(items: list[Work]) -> list[Work]:
+    """Sections and metadata."""
+    from saksfinn.extractors.analyse import analyse_document
+
+    for item in _pending(items):
+        started = time.perf_counter()
+        try:
+            item.doc = analyse_document(item.doc, municipality=item.file.municipality_hint, path=item.file.source)
+        except Exception as exc:
+            log.exception("analysing %s failed", item.file.source)
+            item.status, item.reason = DocStatus.PARTIAL, f"sectioning failed: {one_line(exc)}"
+        item.seconds += time.perf_counter() - started
+    return items
+
+
+def extract(items: list[Work], nlp: Any) -> list[Work]:
+    """Findings and themes."""
+    from saksfinn.extractors.findings import extract_findings
+    from saksfinn.extractors.themes import document_themes
+
+    for item in _pending(items):
+        started = time.perf_counter()
+        try:
+            item.findings = list(extract_findings(item.doc, nlp))
+            item.themes = tuple(document_themes(item.doc, item.findings))
+        except Exception as exc:
+            log.exception("extracting findings from %s failed", item.file.source)
+            item.status, item.reason = DocStatus.PARTIAL, f"finding extraction failed: {one_line(exc)}"
+        item.seconds += time.perf_counter() - started
+    return items
+
+
+def chunk(items: list[Work]) -> list[Work]:
+    from saksfinn.index.chunking import chunk_document
+
+    for item in _pending(items):
+        try:
+            item.chunks = chunk_document(item.doc, item.findings, source=item.file.source)
+        except Exception as exc:
+            log.exception("chunking %s failed", item.file.source)
+            item.status, item.reason = DocStatus.PARTIAL, f"chunking failed: {one_line(exc)}"
+    return items
+
+
+def store_items(items: list[Work], store: Store, versions: Versions, run_id: str) -> list[Work]:
+    """One transaction per document; failures and duplicates are recorded as sources."""
+    for item in items:
+        source_values = {
+            "document_id": item.document_id,
+            "status": (item.status or DocStatus.FAILED).value,
+            "reason": item.reason,
+            "municipality_hint": item.file.municipality_hint,
+            "size": item.file.size,
+            "mtime": item.file.mtime,
+            "last_run": run_id,
+        }
+        try:
+            if item.change == Change.REDERIVED and item.doc is not None:
+                store.replace_derived(
+                    item.document_id or "", sections=item.doc.sections, findings=item.findings,
+                    chunks=item.chunks, findings_version=versions.findings, meta=item.doc.meta, themes=item.themes,
+                )
+                store.record_source(item.file.source, **source_values)
+            elif item.doc is not None and not item.done:
+                store.save_document(
+                    item.doc, status=item.status or DocStatus.INGESTED, reason=item.reason,
+                    findings=item.findings, chunks=item.chunks, reader_version=versions.reader,
+                    findings_version=versions.findings, themes=item.themes,
+                    source_values=source_values, data=item.data,
+                )
+            else:
+                store.record_source(item.file.source, **source_values)
+        except Exception as exc:
+            log.exception("storing %s failed", item.file.source)
+            item.fail(f"could not store: {one_line(exc)}")
+            store.record_source(item.file.source, **{**source_values, "status": "failed", "reason": item.reason})
+        item.data = None  # free memory early
+        item.done = True
+    return items
+
+
+def withdraw_missing(roots: list[str], present: set[str], store: Store, run_id: str) -> list[SourceOutcome]:
+    """Sources under the given folders that were seen before but are gone now."""
+    outcomes = []
+    prefixes = [str(Path(r).expanduser().resolve()) for r in roots if Path(r).expanduser().is_dir()]
+    for row in store.sources():
+        src = row["source"]
+        if src in present or row["status"] == DocStatus.WITHDRAWN.value:
+            continue
+        if any(src.startswith(p.rstrip("/") + "/") for p in prefixes):
+            store.record_source(src, status=DocStatus.WITHDRAWN.value, reason="removed at the source", last_run=run_id)
+            outcomes.append(
+                SourceOutcome(source=src, document_id=row["document_id"], change=Change.WITHDRAWN,
+                              status=DocStatus.WITHDRAWN, reason="removed at the source")
+            )
+    return outcomes
+
+
+def _pending(items: list[Work], skip_rederive: bool = False) -> list[Work]:
+    out = []
+    for item in items:
+        if item.done:
+            continue
+        if skip_rederive and item.change == Change.REDERIVED:
+            continue
+        if not skip_rederive and item.doc is None:
+            continue
+        out.append(item)
+    return out

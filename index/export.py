@@ -1,0 +1,184 @@
+"""Findings export — the contract other tools rely on.
+
+Every row has exactly the keys in :data:`COLUMNS` (``None`` when unknown), then
+extra keys (:data:`EXTRA_COLUMNS`). JSONL and Parquet keep ``themes`` as a list;
+CSV and XLSX join it with ``"; "``. CSV is UTF-8 with a byte-order mark so Excel
+shows æ, ø and å; XLSX has one sheet per finding type.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from saksfinn.index.store import Store
+from saksfinn.models import FINDING_TYPES
+from saksfinn.models.errors import SaksfinnError
+
+COLUMNS = (
+    "finding_id", "type", "text", "kind", "polarity", "resolved_text", "document_id", "source", "title",
+    "municipality", "doc_type", "date", "case_number", "page", "section", "themes",
+)
+EXTRA_COLUMNS = (
+    "start", "end", "extractor", "body", "meeting_date", "adopted", "votes_for", "votes_against",
+    "unanimous", "name", "description", "target", "target_value", "target_unit",
+)
+FORMATS = ("jsonl", "csv", "xlsx", "parquet")
+SHEET_NAMES = {"decision": "Vedtak", "goal": "Mål", "experience": "Erfaringer", "project": "Prosjekter"}
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    type: str | None = None
+    municipality: str | None = None
+    since: dt.date | None = None
+    theme: str | None = None
+    document_id: str | None = None
+
+    @classmethod
+    def parse(cls, *, type: str | None = None, municipality: str | None = None, since: str | None = None,
+              theme: str | None = None, document_id: str | None = None) -> "ExportFilters":
+        if type is not None and type not in FINDING_TYPES:
+            raise SaksfinnError(f"unknown finding type {type!r}; use one of {', '.join(FINDING_TYPES)}")
+        day = None
+        if since:
+            try:
+                day = dt.date.fromisoformat(since)
+            except ValueError:
+                raise SaksfinnError(f"--since must be YYYY-MM-DD, got {since!r}") from None
+        return cls(type=type, municipality=municipality, since=day, theme=theme, document_id=document_id)
+
+
+def finding_rows(store: Store, filters: ExportFilters) -> Iterator[dict[str, Any]]:
+    """Findings joined with their document's metadata, filtered, in a stable order."""
+    docs = {row["document_id"]: row for row in store.documents()}
+    for f in store.findings(type=filters.type, document_id=filters.document_id):
+        doc = docs.get(f.document_id)
+        if doc is None:
+            continue
+        row = _row(f, doc)
+        if _keep(row, filters):
+            yield row
+
+
+def _row(f: Any, doc: dict[str, Any]) -> dict[str, Any]:
+    data = f.model_dump(mode="json")
+    doc_date = doc.get("date")
+    row: dict[str, Any] = {
+        "finding_id": f.finding_id, "type": f.type, "text": f.text, "kind": data.get("kind"),
+        "polarity": data.get("polarity"), "resolved_text": data.get("resolved_text"),
+        "document_id": f.document_id, "source": doc.get("source"), "title": doc.get("title"),
+        "municipality": doc.get("municipality"), "doc_type": doc.get("doc_type"),
+        "date": doc_date.isoformat() if doc_date else None, "case_number": doc.get("case_number"),
+        "page": f.page, "section": f.section, "themes": list(f.themes),
+    }
+    for key in EXTRA_COLUMNS:
+        row[key] = data.get(key)
+    return row
+
+
+def _keep(row: dict[str, Any], filters: ExportFilters) -> bool:
+    if filters.municipality and (row["municipality"] or "").casefold() != filters.municipality.casefold():
+        return False
+    if filters.since and (row["date"] is None or dt.date.fromisoformat(row["date"]) < filters.since):
+        return False
+    if filters.theme and filters.theme not in row["themes"]:
+        return False
+    return True
+
+
+def export_findings(store: Store, filters: ExportFilters, fmt: str, out: str | Path) -> int:
+    """Write the findings to ``out`` (a path, or ``"-"`` for stdout); return the row count."""
+    if fmt not in FORMATS:
+        raise SaksfinnError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    rows = list(finding_rows(store, filters))
+    data = render(rows, fmt)
+    if str(out) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_bytes(data)
+    return len(rows)
+
+
+def render(rows: list[dict[str, Any]], fmt: str) -> bytes:
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+    if fmt == "csv":
+        return _csv(rows)
+    if fmt == "xlsx":
+        return _xlsx(rows)
+    return _parquet(rows)
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "themes": "; ".join(row["themes"])}
+
+
+def _csv(rows: list[dict[str, Any]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS + EXTRA_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow(_flat(r))
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _xlsx(rows: list[dict[str, Any]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for ftype in FINDING_TYPES:
+        ws = wb.create_sheet(SHEET_NAMES[ftype])
+        ws.append(list(COLUMNS + EXTRA_COLUMNS))
+        for r in rows:
+            if r["type"] == ftype:
+                ws.append([_cell(v) for v in _flat(r).values()])
+        ws.freeze_panes = "A2"
+        ws.column_dimensions[get_column_letter(COLUMNS.index("text") + 1)].width = 80
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        # openpyxl rejects control characters; Excel caps a cell at 32,767 characters
+        return "".join(ch for ch in value if ch in "\t\n" or ord(ch) >= 32)[:32000]
+    return value
+
+
+def _parquet(rows: list[dict[str, Any]]) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = COLUMNS + EXTRA_COLUMNS
+    schema = pa.schema(
+        [(c, pa.list_(pa.string()) if c == "themes" else _arrow_type(c)) for c in columns]
+    )
+    table = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=schema)
+    sink: BinaryIO = io.BytesIO()
+    pq.write_table(table, sink)
+    return sink.getvalue()  # type: ignore[attr-defined]
+
+
+def _arrow_type(column: str) -> Any:
+    import pyarrow as pa
+
+    if column in ("page", "start", "end", "votes_for", "votes_against"):
+        return pa.int64()
+    if column == "target_value":
+        return pa.float64()
+    if column in ("adopted", "unanimous"):
+        return pa.bool_()
+    return pa.string()

@@ -1,0 +1,139 @@
+"""The store's schema (SQLAlchemy Core). SQLite by default; any SQLAlchemy URL works.
+
+Design notes:
+* ``documents`` is keyed by content hash; ``sources`` maps every path/URL ever seen to
+  the document it held, so duplicates, changes and withdrawals are all visible.
+* Derived rows (pages, sections, findings, chunks) are replaced per document inside
+  one transaction, so a killed process leaves either the old or the new state.
+* Records are stored as JSON next to the few columns we filter on.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("document_id", String(64), primary_key=True),
+    Column("source", Text, nullable=False),  # the first source it was ingested from
+    Column("media_type", String(64)),
+    Column("file_path", Text),  # copy of the bytes under SAKSFINN_HOME/files
+    Column("title", Text),
+    Column("doc_type", String(32)),
+    Column("municipality", String(128), index=True),
+    Column("case_number", String(64)),
+    Column("date", Date, index=True),
+    Column("language", String(8)),
+    Column("themes", JSON),
+    Column("meta", JSON, nullable=False),
+    Column("pages", Integer, nullable=False, default=0),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text),
+    Column("warnings", JSON),
+    Column("reader_version", String(32)),
+    Column("findings_version", String(128)),
+    Column("ingested_at", DateTime(timezone=True)),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("source", Text, primary_key=True),
+    Column("document_id", String(64), index=True),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text),
+    Column("municipality_hint", String(128)),
+    Column("size", Integer),
+    Column("mtime", Float),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("first_seen", DateTime(timezone=True)),
+    Column("last_seen", DateTime(timezone=True)),
+    Column("last_run", String(64)),
+)
+
+pages = Table(
+    "pages",
+    metadata,
+    Column("document_id", String(64), ForeignKey("documents.document_id"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("start", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("ocr", Boolean, default=False),
+    Column("heading_lines", JSON),
+)
+
+sections = Table(
+    "sections",
+    metadata,
+    Column("document_id", String(64), ForeignKey("documents.document_id"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("record", JSON, nullable=False),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("finding_id", String(64), primary_key=True),
+    Column("document_id", String(64), ForeignKey("documents.document_id"), index=True),
+    Column("type", String(16), index=True),
+    Column("extractor", String(64)),
+    Column("page", Integer),
+    Column("record", JSON, nullable=False),
+)
+
+chunks = Table(
+    "chunks",
+    metadata,
+    Column("chunk_id", String(64), primary_key=True),
+    Column("document_id", String(64), ForeignKey("documents.document_id"), index=True),
+    Column("text_hash", String(64)),
+    Column("record", JSON, nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("run_id", String(64), primary_key=True),
+    Column("started", DateTime(timezone=True), index=True),
+    Column("finished", DateTime(timezone=True)),
+    Column("record", JSON, nullable=False),
+)
+
+watches = Table(
+    "watches",
+    metadata,
+    Column("watch_id", String(64), primary_key=True),
+    Column("query", Text, nullable=False),
+    Column("filters", JSON, nullable=False),
+    Column("created", DateTime(timezone=True)),
+)
+
+watch_hits = Table(
+    "watch_hits",
+    metadata,
+    Column("watch_id", String(64), primary_key=True),
+    Column("document_id", String(64), primary_key=True),
+    Column("run_id", String(64)),
+    Column("chunk_id", String(64)),
+    Column("notified_at", DateTime(timezone=True)),
+)
+
+Index("ix_sources_status", sources.c.status)

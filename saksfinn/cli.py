@@ -1,0 +1,264 @@
+"""The `saksfinn` command: a thin shell over the library. Expected errors print one
+line and exit 1; nothing heavy is imported until a command needs it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+
+from saksfinn.models.errors import SaksfinnError
+from saksfinn.settings import Settings, get_settings
+
+app = typer.Typer(
+    help="saksfinn: find and reuse what Norwegian municipalities wrote in their council papers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+watch_app = typer.Typer(help="Saved searches: get told about new documents that match.", no_args_is_help=True)
+app.add_typer(watch_app, name="watch")
+console = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str) -> None:
+    err.print(f"[red]Error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def expected_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn SaksfinnError (and a missing file) into one line and exit code 1."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except SaksfinnError as exc:
+            fail(str(exc))
+        except (FileNotFoundError, PermissionError) as exc:
+            fail(f"{exc.strerror}: {exc.filename}")
+        except KeyboardInterrupt:
+            fail("interrupted")
+
+    return wrapper
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def _store(settings: Settings):  # noqa: ANN202
+    from saksfinn.index.store import Store
+
+    return Store(settings.db_url, files_dir=settings.files_dir)
+
+
+# ---- ingest ----------------------------------------------------------------------------
+@app.command()
+@expected_errors
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Files or folders to ingest (PDF, text, Markdown, HTML)."),
+    municipality: Optional[str] = typer.Option(None, "--municipality", "-m", help="Municipality of all these documents."),
+    wait: float = typer.Option(0.0, help="Seconds to wait if another run is active (default: exit at once)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run report as JSON."),
+) -> None:
+    """Read, section, extract and index documents; unchanged files are skipped."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from saksfinn.flows.ingest import run_ingest
+
+    settings = _settings()
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        fail(f"no such file or folder: {', '.join(missing)}")
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=as_json or not err.is_terminal,
+    ) as bar:
+        task_id = bar.add_task("Leser dokumenter", total=None)
+
+        def progress(_stage: str, done: int, total: int) -> None:
+            bar.update(task_id, completed=done, total=total)
+
+        run = run_ingest([str(p) for p in paths], settings, municipality=municipality, progress=progress, wait_seconds=wait)
+    if as_json:
+        print(json.dumps(run.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    _print_run(run)
+
+
+def _print_run(run: Any) -> None:
+    counts = run.counts()
+    secs = (run.finished - run.started).total_seconds() if run.finished else 0.0
+    console.print(
+        f"[bold]Run {run.run_id}[/bold] ({secs:.1f} s): "
+        f"{counts['new']} new, {counts['changed']} changed, {counts['unchanged']} unchanged, "
+        f"{counts['rederived']} re-derived, {counts['duplicate']} duplicate, {counts['failed']} failed, "
+        f"{counts['withdrawn']} withdrawn"
+    )
+    for o in run.outcomes:
+        if o.status and o.status.value in ("failed", "needs_ocr", "partial"):
+            console.print(f"  [yellow]{o.status.value}[/yellow] {o.source}: {o.reason}", highlight=False)
+    if run.error:
+        console.print(f"  [yellow]problems:[/yellow] {run.error}")
+    if run.index:
+        console.print(f"Search index: {run.index.get('chunks', 0)} chunks"
+                      + (f" ({run.index.get('embedded', 0)} newly embedded)" if run.index.get("rebuilt") else " (up to date)"))
+
+
+# ---- status ----------------------------------------------------------------------------
+@app.command()
+@expected_errors
+def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """Documents by status and municipality, the last runs, and failures with reasons."""
+    from saksfinn.flows.status import collect_status
+
+    report = collect_status(_store(_settings()))
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+        return
+    from saksfinn.flows.status import render_status
+
+    render_status(report, console)
+
+
+# ---- search ----------------------------------------------------------------------------
+@app.command()
+@expected_errors
+def search(
+    query: str = typer.Argument(..., help="What to look for, in Norwegian."),
+    top: int = typer.Option(10, "--top", "-n", min=1, max=100),
+    municipality: Optional[str] = typer.Option(None, "--municipality", "-m"),
+    type: Optional[str] = typer.Option(None, "--type", "-t", help="passage, decision, goal, experience or project"),
+    doc_type: Optional[str] = typer.Option(None, "--doc-type"),
+    polarity: Optional[str] = typer.Option(None, help="positive or negative (experiences)"),
+    theme: Optional[str] = typer.Option(None),
+    since: Optional[int] = typer.Option(None, help="From this year"),
+    until: Optional[int] = typer.Option(None, help="Up to this year"),
+    mode: str = typer.Option("hybrid", help="hybrid, bm25 or dense"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Search passages and findings across municipalities."""
+    from saksfinn.flows.searching import Searcher, render_hits
+
+    settings = _settings()
+    searcher = Searcher(settings)
+    hits = searcher.search(
+        query, top=top, mode=mode, municipality=municipality, type=type, doc_type=doc_type,
+        polarity=polarity, theme=theme, year_from=since, year_to=until,
+    )
+    if as_json:
+        print(json.dumps([h.model_dump(mode="json") for h in hits], ensure_ascii=False, indent=2))
+        return
+    render_hits(hits, console)
+
+
+# ---- export / show ---------------------------------------------------------------------
+@app.command()
+@expected_errors
+def export(
+    format: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv, xlsx or parquet"),
+    out: str = typer.Option("-", "--out", "-o", help="File to write, or - for standard output"),
+    type: Optional[str] = typer.Option(None, "--type", "-t", help="decision, goal, experience or project"),
+    municipality: Optional[str] = typer.Option(None, "--municipality", "-m"),
+    since: Optional[str] = typer.Option(None, help="Only documents dated on or after YYYY-MM-DD"),
+    theme: Optional[str] = typer.Option(None),
+) -> None:
+    """Export findings with provenance for analysts."""
+    from saksfinn.index.export import ExportFilters, export_findings
+
+    filters = ExportFilters.parse(type=type, municipality=municipality, since=since, theme=theme)
+    n = export_findings(_store(_settings()), filters, format, out)
+    if out != "-":
+        err.print(f"Wrote {n} findings to {out}")
+
+
+@app.command()
+@expected_errors
+def show(document: str = typer.Argument(..., help="Document id (or a unique prefix) or source path")) -> None:
+    """One document's metadata and findings, grouped by type."""
+    from saksfinn.flows.status import render_document
+
+    render_document(_store(_settings()), document, console)
+
+
+# ---- serve / schedule ------------------------------------------------------------------
+@app.command()
+@expected_errors
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to bind (loopback by default)"),
+    port: int = typer.Option(8000),
+) -> None:
+    """Serve the web page and JSON API for advisers."""
+    import uvicorn
+
+    from saksfinn.web.app import create_app
+
+    uvicorn.run(create_app(_settings()), host=host, port=port, log_level="info")
+
+
+@app.command()
+@expected_errors
+def schedule(
+    sources: list[str] = typer.Argument(..., help="Folders, files, URLs or a sources .toml file"),
+    cron: str = typer.Option("0 2 * * *", help="Cron expression in Europe/Oslo time"),
+    name: str = typer.Option("nightly", help="Deployment name"),
+) -> None:
+    """Serve the ingestion flow as a Prefect deployment on a cron schedule."""
+    from saksfinn.flows.nightly import serve_schedule
+
+    serve_schedule(sources, cron=cron, name=name)
+
+
+# ---- watch -----------------------------------------------------------------------------
+@watch_app.command("add")
+@expected_errors
+def watch_add(
+    query: str,
+    municipality: Optional[str] = typer.Option(None, "--municipality", "-m"),
+    type: Optional[str] = typer.Option(None, "--type", "-t"),
+) -> None:
+    """Save a search; new matching documents are listed after each run."""
+    from saksfinn.flows.watches import add_watch
+
+    watch_id = add_watch(_store(_settings()), query, municipality=municipality, type=type)
+    console.print(f"Saved search {watch_id}: {query}")
+
+
+@watch_app.command("list")
+@expected_errors
+def watch_list(as_json: bool = typer.Option(False, "--json")) -> None:
+    """List saved searches."""
+    from saksfinn.flows.watches import list_watches
+
+    rows = list_watches(_store(_settings()))
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    for row in rows:
+        console.print(f"{row['watch_id']}  {row['query']}  {row['filters']}")
+
+
+@watch_app.command("remove")
+@expected_errors
+def watch_remove(watch_id: str) -> None:
+    """Remove a saved search."""
+    from saksfinn.flows.watches import remove_watch
+
+    remove_watch(_store(_settings()), watch_id)
+    console.print(f"Removed {watch_id}")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
