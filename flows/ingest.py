@@ -1,5 +1,6 @@
-"""The ingestion flow: discover → hash → skip unchanged → read → section → extract →
-chunk → store → index → report.
+"""The ingestion flow: discover (local folders, fetched URLs) → per batch: hash → skip
+unchanged → read → section → extract → chunk → store; then mark withdrawn sources →
+index → saved searches → report.
 
 The same body runs two ways (``Settings.orchestrator``):
 
@@ -10,7 +11,13 @@ The same body runs two ways (``Settings.orchestrator``):
   ``auto`` (default) picks ``prefect`` when ``PREFECT_API_URL`` is set.
 
 Stages work on batches of documents, so Prefect's per-task overhead (~60 ms here)
-stays small next to the work.
+stays small next to the work. With ``task_runner = "dask"`` the batches are submitted
+to a Dask cluster and run in parallel; tasks receive ``Settings`` (never a live
+connection) and open the store on the worker.
+
+Crash safety: each document is stored in one transaction; the index is rebuilt from
+the store whenever their fingerprints differ; saved-search matches are keyed by
+(watch, document). So a run killed at any point is completed by the next one.
 """
 
 from __future__ import annotations
@@ -20,24 +27,27 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
 from saksfinn.flows import stages
 from saksfinn.flows.indexing import ensure_index
 from saksfinn.flows.lock import run_lock
 from saksfinn.flows.report import write_report
-from saksfinn.flows.sources import SourceFile, discover
+from saksfinn.flows.fetch import Fetched, gather_sources
 from saksfinn.index.store import OSLO, Store
-from saksfinn.models import IngestRun
+from saksfinn.models import IngestRun, SourceOutcome
 from saksfinn.settings import Settings
 
 log = logging.getLogger(__name__)
 BATCH = 16
 Progress = Callable[[str, int, int], None]
+Call = Callable[..., Any]
 
 
 def versions() -> stages.Versions:
@@ -55,48 +65,89 @@ def shared_nlp() -> Any:
     return build_nlp()
 
 
+def store_for(settings: Settings) -> Store:
+    """One Store per process and database (tasks may run on other machines: they get
+    the settings, not a connection)."""
+    return _store(settings.db_url, str(settings.files_dir))
+
+
+@lru_cache(maxsize=4)
+def _store(url: str, files_dir: str) -> Store:
+    return Store(url, files_dir=Path(files_dir))
+
+
 # ---- tasks: thin wrappers over library calls ------------------------------------------
-@task(name="discover")
-def discover_task(paths: list[str], municipality: str | None) -> tuple[list[SourceFile], list[str]]:
-    return discover(paths, municipality)
+@task(name="discover", cache_policy=NO_CACHE)
+def discover_task(paths: list[str], municipality: str | None, settings: Settings) -> Fetched:
+    return gather_sources(paths, municipality, store_for(settings), settings.home / "downloads")
 
 
-@task(name="hash", retries=2, retry_delay_seconds=2)
-def hash_task(files: list[SourceFile]) -> list[stages.Work]:
-    return stages.hash_files(files)
+@task(name="hash", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def hash_task(batch: stages.Batch) -> stages.Batch:
+    return batch.run("hash", stages.hash_files)
 
 
-@task(name="triage")
-def triage_task(items: list[stages.Work], store: Store, v: stages.Versions) -> list[stages.Work]:
-    return stages.load_stored(stages.triage(items, store, v), store)
+@task(name="triage", cache_policy=NO_CACHE)
+def triage_task(batch: stages.Batch, settings: Settings, v: stages.Versions) -> stages.Batch:
+    store = store_for(settings)
+    return batch.run("triage", lambda items: stages.load_stored(stages.triage(items, store, v), store))
 
 
-@task(name="read")
-def read_task(items: list[stages.Work], settings: Settings) -> list[stages.Work]:
-    return stages.read(items, ocr=settings.ocr, ocr_languages=settings.ocr_languages, max_pages=settings.max_pdf_pages)
+@task(name="read", cache_policy=NO_CACHE)
+def read_task(batch: stages.Batch, settings: Settings) -> stages.Batch:
+    return batch.run(
+        "read",
+        lambda items: stages.read(
+            items, ocr=settings.ocr, ocr_languages=settings.ocr_languages, max_pages=settings.max_pdf_pages
+        ),
+    )
 
 
-@task(name="section")
-def section_task(items: list[stages.Work]) -> list[stages.Work]:
-    return stages.analyse(items)
+@task(name="section", cache_policy=NO_CACHE)
+def section_task(batch: stages.Batch) -> stages.Batch:
+    return batch.run("section", stages.analyse)
 
 
-@task(name="extract")
-def extract_task(items: list[stages.Work]) -> list[stages.Work]:
-    return stages.chunk(stages.extract(items, shared_nlp()))
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_task(batch: stages.Batch) -> stages.Batch:
+    return batch.run("extract", lambda items: stages.chunk(stages.extract(items, shared_nlp())))
 
 
-@task(name="store", retries=2, retry_delay_seconds=2)
-def store_task(items: list[stages.Work], store: Store, v: stages.Versions, run_id: str) -> list[stages.Work]:
-    return stages.store_items(items, store, v, run_id)
+@task(name="store", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def store_task(batch: stages.Batch, settings: Settings, v: stages.Versions, run_id: str) -> stages.Batch:
+    return batch.run("store", stages.store_items, store_for(settings), v, run_id)
 
 
-@task(name="index")
-def index_task(store: Store, settings: Settings) -> Any:
-    return ensure_index(store, settings)
+@task(name="withdraw", cache_policy=NO_CACHE)
+def withdraw_task(found: Fetched, settings: Settings, run_id: str) -> list[SourceOutcome]:
+    store = store_for(settings)
+    failed = stages.record_fetch_failures(found.failures, store, run_id)
+    withdrawn = stages.withdraw_missing(
+        found.present, store, run_id, folders=found.folders, listings=found.listings, gone=found.gone
+    )
+    return failed + withdrawn
 
 
-STAGE_TASKS = (("hash", hash_task), ("read", read_task), ("section", section_task), ("extract", extract_task))
+@task(name="index", cache_policy=NO_CACHE)
+def index_task(settings: Settings) -> Any:
+    return ensure_index(store_for(settings), settings)
+
+
+@task(name="watches", cache_policy=NO_CACHE)
+def watches_task(settings: Settings, run_id: str) -> dict[str, list[str]]:
+    from saksfinn.flows.watches import notify_watches
+
+    return notify_watches(store_for(settings), settings, run_id)
+
+
+def process_batch(batch: stages.Batch, settings: Settings, v: stages.Versions, run_id: str, call: Call) -> Any:
+    """hash → triage → read → section → extract (+ chunk) → store, for one batch."""
+    batch = call(hash_task, batch)
+    batch = call(triage_task, batch, settings, v)
+    batch = call(read_task, batch, settings)
+    batch = call(section_task, batch)
+    batch = call(extract_task, batch)
+    return call(store_task, batch, settings, v, run_id)
 
 
 # ---- the body, shared by both orchestrators -------------------------------------------
@@ -104,40 +155,71 @@ def ingest_body(
     paths: list[str],
     settings: Settings,
     municipality: str | None,
-    call: Callable[..., Any],
+    runner: Runner,
     progress: Progress | None = None,
 ) -> IngestRun:
     run = IngestRun(run_id=new_run_id(), started=dt.datetime.now(OSLO), sources=tuple(paths))
-    store = Store(settings.db_url, files_dir=settings.files_dir)
     timer = _StageTimer()
     v = versions()
-    files, problems = timer.time("discover", call, discover_task, paths, municipality)
+    found = timer.time("discover", runner.call, discover_task, paths, municipality, settings)
     outcomes = []
-    for start in range(0, len(files), BATCH):
-        batch = files[start : start + BATCH]
-        items = timer.time("hash", call, hash_task, batch)
-        items = timer.time("triage", call, triage_task, items, store, v)
-        items = timer.time("read", call, read_task, items, settings)
-        items = timer.time("section", call, section_task, items)
-        items = timer.time("extract", call, extract_task, items)
-        items = timer.time("store", call, store_task, items, store, v, run.run_id)
-        outcomes.extend(item.outcome() for item in items)
+    batches = [stages.Batch.of(found.files[i : i + BATCH]) for i in range(0, len(found.files), BATCH)]
+    for batch in runner.process(batches, settings, v, run.run_id):
+        timer.add(batch.seconds)
+        outcomes.extend(item.outcome() for item in batch.items)
         if progress:
-            progress("documents", min(start + BATCH, len(files)), len(files))
-    withdrawn = stages.withdraw_missing(paths, {f.source for f in files}, store, run.run_id)
-    index_report = timer.time("index", call, index_task, store, settings)
+            progress("documents", len(outcomes), len(found.files))
+    settled = timer.time("withdraw", runner.call, withdraw_task, found, settings, run.run_id)
+    index_report = timer.time("index", runner.call, index_task, settings)
+    matches, watch_problem = timer.time("watches", _watches_safely, runner, settings, run.run_id)
     run = run.model_copy(
         update={
             "finished": dt.datetime.now(OSLO),
-            "outcomes": tuple(outcomes) + tuple(withdrawn),
+            "outcomes": tuple(outcomes) + tuple(settled),
             "stage_seconds": timer.seconds,
-            "error": "; ".join(problems) or None,
+            "watch_matches": matches,
+            "error": "; ".join(found.problems + watch_problem) or None,
             "index": {"rebuilt": index_report.rebuilt, "chunks": index_report.chunks, "embedded": index_report.embedded},
         }
     )
-    store.save_run(run)
+    store_for(settings).save_run(run)
     write_report(run, settings.reports_dir)
     return run
+
+
+def _watches_safely(runner: Runner, settings: Settings, run_id: str) -> tuple[dict[str, list[str]], list[str]]:
+    """Saved searches never fail a run whose documents are stored and indexed."""
+    try:
+        return runner.call(watches_task, settings, run_id), []
+    except Exception as exc:  # reported in the run's error line; the trace goes to the log
+        log.exception("saved searches failed")
+        return {}, [f"saved searches failed: {stages.one_line(exc)}"]
+
+
+class Runner:
+    """How the body calls tasks: ``local`` (in-process, ``task.fn``), ``prefect`` (task
+    runs, one after another) or ``submit`` (batches submitted to the flow's task
+    runner — e.g. a Dask cluster — and run in parallel)."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+
+    def call(self, fn: Any, *args: Any) -> Any:
+        return fn.fn(*args) if self.mode == "local" else fn(*args)
+
+    def submit(self, fn: Any, *args: Any) -> Any:
+        return fn.submit(*args)
+
+    def process(
+        self, batches: list[stages.Batch], settings: Settings, v: stages.Versions, run_id: str
+    ) -> Iterator[stages.Batch]:
+        if self.mode != "submit":
+            for batch in batches:
+                yield process_batch(batch, settings, v, run_id, self.call)
+            return
+        futures = [process_batch(batch, settings, v, run_id, self.submit) for batch in batches]
+        for future in futures:
+            yield future.result()
 
 
 class _StageTimer:
@@ -149,29 +231,39 @@ class _StageTimer:
         try:
             return call(fn, *args)
         finally:
-            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - started, 3)
+            self.add({name: time.perf_counter() - started})
+
+    def add(self, seconds: dict[str, float]) -> None:
+        for name, value in seconds.items():
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + value, 3)
 
 
 def new_run_id() -> str:
     return dt.datetime.now(OSLO).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
-def _call_local(fn: Any, *args: Any) -> Any:
-    return fn.fn(*args)
+def make_task_runner(settings: Settings) -> Any:
+    """The Prefect task runner named by settings: threads, or Dask (an existing cluster
+    at ``dask_address``, else a temporary local one)."""
+    if settings.task_runner == "dask":
+        from prefect_dask import DaskTaskRunner
 
+        return DaskTaskRunner(address=settings.dask_address) if settings.dask_address else DaskTaskRunner()
+    from prefect.task_runners import ThreadPoolTaskRunner
 
-def _call_prefect(fn: Any, *args: Any) -> Any:
-    return fn(*args)
+    return ThreadPoolTaskRunner(max_workers=settings.max_workers)
 
 
 @flow(name="saksfinn-ingest", log_prints=True)
-def ingest_flow(paths: list[str], municipality: str | None = None) -> dict:
-    """Prefect entry point (used by `saksfinn schedule` deployments and Prefect runs)."""
+def ingest_flow(paths: list[str], municipality: str | None = None, wait_seconds: float = 3600.0) -> dict:
+    """Prefect entry point (used by `saksfinn schedule` deployments and Prefect runs).
+    A run that finds another one active waits up to ``wait_seconds`` for it."""
     from saksfinn.settings import get_settings
 
     settings = get_settings()
-    with run_lock(settings.home, wait_seconds=3600):
-        run = ingest_body(paths, settings, municipality, _call_prefect)
+    runner = Runner("submit" if settings.task_runner == "dask" else "prefect")
+    with run_lock(settings.home, wait_seconds=wait_seconds):
+        run = ingest_body(paths, settings, municipality, runner)
     return run.model_dump(mode="json")
 
 
@@ -185,10 +277,11 @@ def run_ingest(
 ) -> IngestRun:
     """Ingest with the configured orchestrator; raises RunLockedError if a run is active."""
     if _use_prefect(settings):
-        result = ingest_flow(paths, municipality)
+        flow_fn = ingest_flow.with_options(task_runner=make_task_runner(settings))
+        result = flow_fn(paths, municipality, wait_seconds)
         return IngestRun.model_validate(result)
     with run_lock(settings.home, wait_seconds=wait_seconds):
-        return ingest_body(paths, settings, municipality, _call_local, progress)
+        return ingest_body(paths, settings, municipality, Runner("local"), progress)
 
 
 def _use_prefect(settings: Settings) -> bool:
@@ -196,4 +289,4 @@ def _use_prefect(settings: Settings) -> bool:
         return True
     if settings.orchestrator == "local":
         return False
-    return bool(os.environ.get("PREFECT_API_URL"))
+    return bool(os.environ.get("PREFECT_API_URL")) or settings.task_runner == "dask"

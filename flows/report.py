@@ -1,7 +1,8 @@
-"""Run reports a person reads in the morning: JSON for machines, Markdown for people."""
+"""Run reports a person reads in the morning: JSON for machines, Markdown and HTML for people."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 from collections import Counter, defaultdict
@@ -28,19 +29,88 @@ def render_markdown(run: IngestRun) -> str:
         lines += ["## Tid per steg", "", "| steg | sekunder |", "|---|---|"]
         lines += [f"| {k} | {v:.2f} |" for k, v in run.stage_seconds.items()]
         lines.append("")
-    problems = [o for o in run.outcomes if o.reason and o.change in (Change.FAILED,) or (o.status and o.status.value in ("failed", "needs_ocr", "partial"))]
+    problems = _problems(run)
     if problems:
         lines += ["## Feil og mangler", "", "| kilde | status | årsak |", "|---|---|---|"]
         lines += [f"| {o.source} | {o.status.value if o.status else o.change.value} | {o.reason or ''} |" for o in problems]
         lines.append("")
     if run.watch_matches:
         lines += ["## Nye treff på lagrede søk", ""]
-        for watch, hits in run.watch_matches.items():
-            lines.append(f"- **{watch}**: {len(hits)} nye dokumenter")
+        sources = _sources_by_document(run)
+        for watch, document_ids in run.watch_matches.items():
+            lines.append(f"- **{watch}**: {len(document_ids)} nye dokumenter")
+            lines += [f"  - {sources.get(d, d)}" for d in document_ids]
         lines.append("")
     if run.error:
         lines += [f"**Problemer med kildene:** {run.error}", ""]
     return "\n".join(lines)
+
+
+def _sources_by_document(run: IngestRun) -> dict[str, str]:
+    return {o.document_id: o.source for o in run.outcomes if o.document_id}
+
+
+def _problems(run: IngestRun) -> list:
+    return [
+        o for o in run.outcomes
+        if o.change == Change.FAILED or (o.status and o.status.value in ("failed", "needs_ocr", "partial"))
+    ]
+
+
+def render_html(run: IngestRun) -> str:
+    """A self-contained HTML page (every value escaped) with the same content as the Markdown."""
+    counts = run.counts()
+    e = html.escape
+    secs = f" ({(run.finished - run.started).total_seconds():.1f} s)" if run.finished else ""
+    parts = [
+        "<!doctype html><html lang=\"no\"><head><meta charset=\"utf-8\">",
+        f"<title>Innlesing {e(run.run_id)}</title>",
+        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}</style>",
+        f"</head><body><h1>Innlesing {e(run.run_id)}</h1>",
+        f"<p>Startet {run.started:%d.%m.%Y %H:%M:%S}{e(secs)}</p>",
+        _table(
+            ["nye", "endret", "uendret", "nye utledninger", "duplikater", "feilet", "trukket tilbake"],
+            [[counts[k] for k in ("new", "changed", "unchanged", "rederived", "duplicate", "failed", "withdrawn")]],
+        ),
+    ]
+    table: dict[str, Counter] = defaultdict(Counter)
+    for o in run.outcomes:
+        table[o.municipality or "ukjent"][o.change.value] += 1
+    if table:
+        parts.append("<h2>Per kommune</h2>")
+        parts.append(_table(
+            ["kommune", "nye", "endret", "uendret", "feilet", "trukket tilbake"],
+            [[n, c["new"], c["changed"], c["unchanged"], c["failed"], c["withdrawn"]] for n, c in sorted(table.items())],
+        ))
+    if run.stage_seconds:
+        parts.append("<h2>Tid per steg</h2>")
+        parts.append(_table(["steg", "sekunder"], [[k, f"{v:.2f}"] for k, v in run.stage_seconds.items()]))
+    problems = _problems(run)
+    if problems:
+        parts.append("<h2>Feil og mangler</h2>")
+        parts.append(_table(
+            ["kilde", "status", "årsak"],
+            [[o.source, o.status.value if o.status else o.change.value, o.reason or ""] for o in problems],
+        ))
+    if run.watch_matches:
+        sources = _sources_by_document(run)
+        parts.append("<h2>Nye treff på lagrede søk</h2><ul>")
+        for watch, document_ids in run.watch_matches.items():
+            items = "".join(f"<li>{e(sources.get(d, d))}</li>" for d in document_ids)
+            parts.append(f"<li><b>{e(watch)}</b>: {len(document_ids)} nye dokumenter<ul>{items}</ul></li>")
+        parts.append("</ul>")
+    if run.error:
+        parts.append(f"<p><b>Problemer med kildene:</b> {e(run.error)}</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _table(header: list[str], rows: list[list[object]]) -> str:
+    e = html.escape
+    head = "".join(f"<th>{e(str(h))}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
 
 
 def _per_municipality(run: IngestRun) -> list[str]:
@@ -49,20 +119,23 @@ def _per_municipality(run: IngestRun) -> list[str]:
         table[o.municipality or "ukjent"][o.change.value] += 1
     if not table:
         return []
-    lines = ["## Per kommune", "", "| kommune | nye | endret | uendret | feilet |", "|---|---|---|---|---|"]
+    lines = [
+        "## Per kommune", "", "| kommune | nye | endret | uendret | feilet | trukket tilbake |", "|---|---|---|---|---|---|"
+    ]
     for name in sorted(table):
         c = table[name]
-        lines.append(f"| {name} | {c['new']} | {c['changed']} | {c['unchanged']} | {c['failed']} |")
+        lines.append(f"| {name} | {c['new']} | {c['changed']} | {c['unchanged']} | {c['failed']} | {c['withdrawn']} |")
     return lines + [""]
 
 
 def write_report(run: IngestRun, reports_dir: Path) -> Path:
-    """Write ``<run_id>.json`` and ``<run_id>.md``; ``latest.*`` point at the newest."""
+    """Write ``<run_id>.json``, ``.md`` and ``.html``; ``latest.*`` are copies of the newest."""
     reports_dir.mkdir(parents=True, exist_ok=True)
     base = reports_dir / run.run_id
     _atomic_write(base.with_suffix(".json"), json.dumps(run.model_dump(mode="json"), ensure_ascii=False, indent=2))
     _atomic_write(base.with_suffix(".md"), render_markdown(run))
-    for suffix in (".json", ".md"):
+    _atomic_write(base.with_suffix(".html"), render_html(run))
+    for suffix in (".json", ".md", ".html"):
         _atomic_write((reports_dir / "latest").with_suffix(suffix), base.with_suffix(suffix).read_text())
     return base.with_suffix(".json")
 

@@ -14,13 +14,17 @@ IGNORED_NAMES = {"MANIFEST.tsv", "README.md", "LICENSE", "answers.json"}
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file to ingest. ``source`` is its resolved path as text (the store's key)."""
+    """A file to ingest. ``source`` is the store's key: the resolved path as text for a
+    local file, the URL for a fetched one (``path`` is then the downloaded copy, and
+    ``etag`` / ``last_modified`` are the server's validators for the next request)."""
 
     source: str
     path: Path
     size: int
     mtime: float
     municipality_hint: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 def discover(paths: list[str | Path], municipality: str | None = None) -> tuple[list[SourceFile], list[str]]:

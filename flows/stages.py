@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from saksfinn.flows.sources import SourceFile
 from saksfinn.index.store import Store
@@ -68,17 +69,35 @@ def one_line(exc: BaseException) -> str:
     return text if isinstance(exc, SaksfinnError) else f"{type(exc).__name__}: {text}"
 
 
-def hash_files(files: list[SourceFile]) -> list[Work]:
-    """Read each file's bytes and compute its document id (sha256)."""
-    items = []
-    for f in files:
-        item = Work(file=f)
+@dataclass
+class Batch:
+    """A batch of work items and the seconds each stage spent on it."""
+
+    items: list[Work]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, files: list[SourceFile]) -> Batch:
+        return cls(items=[Work(file=f) for f in files])
+
+    def run(self, stage: str, fn: Any, *args: Any) -> Batch:
+        """Apply one stage function ``fn(items, *args) -> items`` and time it."""
+        started = time.perf_counter()
+        self.items = fn(self.items, *args)
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+        return self
+
+
+def hash_files(items: list[Work]) -> list[Work]:
+    """Read each item's file bytes and compute its document id (sha256)."""
+    for item in items:
+        if item.done:
+            continue
         try:
-            item.data = _read_bytes(f.path)
+            item.data = _read_bytes(item.file.path)
             item.document_id = sha256_bytes(item.data)
         except OSError as exc:
             item.fail(f"cannot read file: {exc.strerror or exc}")
-        items.append(item)
     return items
 
 
@@ -235,6 +254,8 @@ def store_items(items: list[Work], store: Store, versions: Versions, run_id: str
             "mtime": item.file.mtime,
             "last_run": run_id,
         }
+        if item.file.etag or item.file.last_modified:
+            source_values.update(etag=item.file.etag, last_modified=item.file.last_modified)
         try:
             if item.change == Change.REDERIVED and item.doc is not None:
                 store.replace_derived(
@@ -260,20 +281,46 @@ def store_items(items: list[Work], store: Store, versions: Versions, run_id: str
     return items
 
 
-def withdraw_missing(roots: list[str], present: set[str], store: Store, run_id: str) -> list[SourceOutcome]:
-    """Sources under the given folders that were seen before but are gone now."""
-    outcomes = []
-    prefixes = [str(Path(r).expanduser().resolve()) for r in roots if Path(r).expanduser().is_dir()]
+def record_fetch_failures(failures: list[SourceOutcome], store: Store, run_id: str) -> list[SourceOutcome]:
+    """Record sources that could not be fetched. A source ingested before keeps its
+    stored status (a server having a bad night does not un-ingest it)."""
+    for o in failures:
+        prev = store.get_source(o.source)
+        if prev is None or prev["status"] == DocStatus.FAILED.value:
+            store.record_source(o.source, status=DocStatus.FAILED.value, reason=o.reason,
+                                municipality_hint=o.municipality, last_run=run_id)
+    return failures
+
+
+def withdraw_missing(
+    present: set[str],
+    store: Store,
+    run_id: str,
+    *,
+    folders: list[str] = (),  # type: ignore[assignment]
+    listings: list[tuple[str | None, str]] = (),  # type: ignore[assignment]
+    gone: list[SourceOutcome] = (),  # type: ignore[assignment]
+) -> list[SourceOutcome]:
+    """Mark withdrawn: sources under ``folders`` (walked completely) that are gone; URL
+    sources of a (municipality, host) whose listing no longer links them; ``gone`` URLs
+    (404/410). The documents stay in the store; only their source is marked."""
+    outcomes = list(gone)
+    prefixes = [p.rstrip("/") + "/" for p in folders]
+    scopes = set(listings)
     for row in store.sources():
         src = row["source"]
         if src in present or row["status"] == DocStatus.WITHDRAWN.value:
             continue
-        if any(src.startswith(p.rstrip("/") + "/") for p in prefixes):
-            store.record_source(src, status=DocStatus.WITHDRAWN.value, reason="removed at the source", last_run=run_id)
+        in_folder = any(src.startswith(p) for p in prefixes)
+        in_listing = src.startswith(("http://", "https://")) and (row["municipality_hint"], urlsplit(src).netloc) in scopes
+        if in_folder or in_listing:
             outcomes.append(
                 SourceOutcome(source=src, document_id=row["document_id"], change=Change.WITHDRAWN,
-                              status=DocStatus.WITHDRAWN, reason="removed at the source")
+                              status=DocStatus.WITHDRAWN, reason="removed at the source",
+                              municipality=row["municipality_hint"])
             )
+    for o in outcomes:
+        store.record_source(o.source, status=DocStatus.WITHDRAWN.value, reason=o.reason, last_run=run_id)
     return outcomes
 
 

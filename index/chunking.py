@@ -1,0 +1,203 @@
+"""Cut a read document into search chunks: passages per section, plus one chunk per finding.
+
+Chunk size
+----------
+The dense channel uses multilingual-e5-small, which reads at most 512 tokens
+(including the ``passage: `` prefix and special tokens); anything longer is cut off
+and never embedded. Its XLM-R tokenizer spends about 1.6 tokens per Norwegian word
+(long compounds such as *heltidskultur* become 3–4 pieces), so the hard ceiling is
+~310 words. We aim at ``target_words=180`` (≈290 tokens) and never exceed
+``1.5 × target`` = 270 words (≈430 tokens), which leaves head-room for unusually
+token-hungry text (numbers, names, tables). Smaller chunks would sharpen BM25
+and highlighting but lose the context a paragraph of case text needs to be
+understood (a *vurdering* argues over several sentences); 150–250 words is also the
+size where e5-style retrievers are usually reported to do best. An overlap of
+``overlap_words=30`` (one or two sentences) keeps a statement that straddles a
+boundary findable from both sides.
+
+Contract
+--------
+* A passage never crosses a section (hence never a document) boundary; sections of
+  kind ``"boilerplate"`` are skipped. A document without sections is one section.
+* Passages are cut at paragraph boundaries first, then sentence boundaries; only a
+  single sentence longer than the maximum is cut between words.
+* ``start``/``end`` are offsets into ``Document.text``; ``text`` is
+  ``Document.text[start:end]`` (trimmed to non-space at both ends), ``page`` is the
+  page of ``start``.
+* Every finding becomes one chunk whose ``type`` is the finding type.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from saksfinn.models.chunk import Chunk
+from saksfinn.models.document import Document, Section
+from saksfinn.models.findings import Finding
+
+log = logging.getLogger(__name__)
+
+SKIPPED_SECTION_KINDS = frozenset({"boilerplate"})
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\f]*\n\s*")
+# A sentence ends at . ! ? : or ; followed by space and a capital, digit, quote or bullet.
+# Abbreviations ("jf.", "bl.a.", "nr.") are mostly followed by lower-case text, so the
+# capital-letter requirement avoids most false breaks without an abbreviation list.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÆØÅ0-9«\"–•\-])|\n(?=\s*[-–•*]\s)")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A sentence-like piece of a section: span in Document.text and its word count."""
+
+    start: int
+    end: int
+    words: int
+
+
+def chunk_document(
+    doc: Document,
+    findings: Iterable[Finding] = (),
+    *,
+    source: str | None = None,
+    target_words: int = 180,
+    overlap_words: int = 30,
+) -> list[Chunk]:
+    """Passages of ``doc`` (section by section) followed by one chunk per finding.
+
+    ``source`` is accepted for callers that know the file a document came from;
+    chunks do not store it (hits get it from the store).
+    """
+    if target_words < 10:
+        raise ValueError("target_words must be at least 10")
+    if not 0 <= overlap_words < target_words:
+        raise ValueError("overlap_words must be in [0, target_words)")
+    del source  # chunks are keyed by document_id; the store knows the source
+    text = doc.text
+    chunks: list[Chunk] = []
+    for section in _sections_of(doc, text):
+        if section.kind in SKIPPED_SECTION_KINDS:
+            continue
+        units = _units(text, section.start, section.end, max_words=int(target_words * 1.5))
+        for start, end in _pack(units, target_words, overlap_words):
+            chunks.append(_passage(doc, section, text, start, end))
+    chunks.extend(finding_chunk(doc, f) for f in findings)
+    return chunks
+
+
+def finding_chunk(doc: Document, finding: Finding) -> Chunk:
+    """One finding as a chunk of its own type, carrying polarity, themes and id."""
+    meta = doc.meta
+    return Chunk(
+        document_id=doc.document_id,
+        type=finding.type,  # type: ignore[attr-defined]
+        text=finding.text,
+        title=meta.title,
+        section=finding.section,
+        municipality=meta.municipality,
+        doc_type=meta.doc_type.value if meta.doc_type else None,
+        date=meta.date,
+        page=finding.page,
+        start=finding.start,
+        end=finding.end,
+        polarity=getattr(finding, "polarity", None),
+        themes=finding.themes,
+        finding_id=finding.finding_id,
+    )
+
+
+def _sections_of(doc: Document, text: str) -> tuple[Section, ...]:
+    if doc.sections:
+        return doc.sections
+    if not text.strip():
+        return ()
+    last_page = doc.pages[-1].number if doc.pages else 1
+    return (Section(index=0, page=1, page_end=last_page, start=0, end=len(text), text=text),)
+
+
+def _passage(doc: Document, section: Section, text: str, start: int, end: int) -> Chunk:
+    meta = doc.meta
+    return Chunk(
+        document_id=doc.document_id,
+        type="passage",
+        text=text[start:end],
+        title=meta.title,
+        section=section.heading,
+        municipality=meta.municipality,
+        doc_type=meta.doc_type.value if meta.doc_type else None,
+        date=meta.date,
+        page=doc.page_at(start),
+        start=start,
+        end=end,
+    )
+
+
+def _units(text: str, start: int, end: int, *, max_words: int) -> list[_Unit]:
+    """Sentence-like units of ``text[start:end]``; paragraph ends are unit ends too."""
+    units: list[_Unit] = []
+    for p_start, p_end in _split_spans(text, start, end, _PARAGRAPH_BREAK):
+        for s_start, s_end in _split_spans(text, p_start, p_end, _SENTENCE_BREAK):
+            words = list(_WORD.finditer(text, s_start, s_end))
+            if not words:
+                continue
+            for i in range(0, len(words), max_words):  # only over-long sentences loop twice
+                part = words[i : i + max_words]
+                units.append(_Unit(part[0].start(), part[-1].end(), len(part)))
+    return units
+
+
+def _split_spans(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    spans = []
+    pos = start
+    for m in pattern.finditer(text, start, end):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, end))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _pack(units: list[_Unit], target: int, overlap: int) -> list[tuple[int, int]]:
+    """Group consecutive units into spans of about ``target`` words.
+
+    A chunk is closed once adding the next unit would pass ``target`` (and it already
+    holds at least half of it) or pass the hard maximum of 1.5 × target. The next
+    chunk starts with the trailing units of the previous one that fit in ``overlap``.
+    A last chunk smaller than a quarter of the target is merged into its predecessor
+    when that stays under the maximum.
+    """
+    max_words = int(target * 1.5)
+    spans: list[tuple[int, int]] = []
+    groups: list[list[_Unit]] = []
+    current: list[_Unit] = []
+    count = 0
+    for unit in units:
+        if current and (count + unit.words > max_words or (count >= target / 2 and count + unit.words > target)):
+            groups.append(current)
+            current, count = _overlap_tail(current, overlap)
+            if count + unit.words > max_words:
+                current, count = [], 0
+        current.append(unit)
+        count += unit.words
+    if current:
+        fresh = sum(u.words for u in current if not groups or u not in groups[-1])
+        if groups and fresh < target / 4 and sum(u.words for u in groups[-1]) + fresh <= max_words:
+            groups[-1] = groups[-1] + [u for u in current if u not in groups[-1]]
+        elif fresh or not groups:
+            groups.append(current)
+    for group in groups:
+        spans.append((group[0].start, group[-1].end))
+    return spans
+
+
+def _overlap_tail(units: list[_Unit], overlap: int) -> tuple[list[_Unit], int]:
+    tail: list[_Unit] = []
+    count = 0
+    for unit in reversed(units[1:]):  # never the whole previous chunk
+        if count + unit.words > overlap:
+            break
+        tail.insert(0, unit)
+        count += unit.words
+    return tail, count

