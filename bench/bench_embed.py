@@ -30,11 +30,11 @@ REPO = Path(__file__).resolve().parents[1]
 def load_chunks(corpus: Path, n: int) -> list[str]:
     """``n`` word windows of 250–350 words from the Steinkjer texts (round-robin over files)."""
     per_file: list[list[str]] = []
-    for path in sorted((corpus / "steinkjer").glob("*.txt")):
+    for fi, path in enumerate(sorted((corpus / "steinkjer").glob("*.txt"))):
         words = path.read_text(encoding="utf-8").split()
         windows, i, k = [], 0, 0
         while len(words) - i >= 250:
-            size = 250 + (k * 37) % 101
+            size = 250 + (fi * 53 + k * 37) % 101
             windows.append(" ".join(words[i : i + size]))
             i, k = i + size, k + 1
         if windows:

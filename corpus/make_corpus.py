@@ -236,8 +236,7 @@ def render_text(doc: SampleDoc) -> tuple[str, list[dict[str, Any]]]:
     findings: list[dict[str, Any]] = []
     for block in doc.blocks:
         if isinstance(block, Heading):
-            rule = "=" if block.level == 0 else "-"
-            out.append(f"{block.text}\n{rule * len(block.text)}" if block.level < 2 else block.text)
+            out.append(block.text)
         elif isinstance(block, Para):
             out.append(_wrap(block.text))
         elif isinstance(block, Items):

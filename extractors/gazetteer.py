@@ -63,7 +63,7 @@ _COUNTY_WORDS: dict[str, tuple[str, ...]] = {
 
 _NAME_WORD = r"[A-ZÆØÅÁČĐŊŠŦŽ][\wæøåáčđŋšŧžÆØÅ'-]*"
 _CANDIDATE = re.compile(
-    rf"((?:{_NAME_WORD})(?:[ -](?:{_NAME_WORD}|og|i))*)[ \t]+(?:kommune|KOMMUNE|Kommune|kommunes)\b"
+    rf"((?:{_NAME_WORD})(?:[ -](?:{_NAME_WORD}|og|i))*)[ \t]+(?:kommune|KOMMUNE|Kommune|kommunes|komune)\b"
 )
 _COUNCIL = re.compile(
     rf"\b(?:[Kk]ommunestyret|[Bb]ystyret|[Ff]ormannskapet|[Ff]ormannskapsmøtet)[ \t]+i[ \t]+((?:{_NAME_WORD})(?:[ -]{_NAME_WORD})?)"

@@ -41,7 +41,7 @@ _CASE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _SAKSBEHANDLER = re.compile(
-    r"(?:Saksbehandler|Saksbehandlar|Sakshandsamar)\s*:?[ \t]*([A-ZÆØÅ][\wæøåÆØÅ.'-]*(?:[ \t]+[A-ZÆØÅ][\wæøåÆØÅ.'-]*){1,4})"
+    r"(?:Saksbehandler|Saksbehandlar|Sakshandsamar|Saksansvarleg|Saksansvarlig)\s*:?[ \t]*([A-ZÆØÅ][\wæøåÆØÅ.'-]*(?:[ \t]+[A-ZÆØÅ][\wæøåÆØÅ.'-]*){1,4})"
 )
 _BODY_WORD = re.compile(
     r"(styre|utval|formannskap|råd(?:et)?$|rådet\b|råd\b|komit|nemnd|tinget?\b|representantskap|møte\b)", re.IGNORECASE
@@ -145,7 +145,8 @@ def parse_meetings(text: str) -> tuple[Meeting, ...]:
         date = parse_date(m.group("date") or "")
         meetings.append(Meeting(body=body, date=date, case_ref=m.group("ref")))
     for m in _PREFIXED_DECISION.finditer(text):
-        if not any(x.case_ref == m.group("ref") for x in meetings):
+        number = m.group("ref").split("-", 1)[1]
+        if not any(x.case_ref in (m.group("ref"), number) for x in meetings):
             meetings.append(Meeting(body=m.group("ref").split("-")[0], case_ref=m.group("ref")))
     return tuple(dict.fromkeys(meetings))
 
@@ -163,9 +164,11 @@ def _table_meetings(head: str) -> list[Meeting]:
     rows: list[Meeting] = []
     for ln in lines[start + 1 : start + 30]:
         s = ln.strip()
-        if not s or _TABLE_LABEL.match(s):
+        if not s or _TABLE_LABEL.match(s) or re.search(r"\bmøtedato\b", s, re.IGNORECASE):
             continue
-        row = re.match(r"^(?P<body>\D{3,70}?)\s+(?P<date>\d{1,2}\.\d{1,2}\.\d{2,4})(?:\s+(?P<ref>\S+/\S+))?$", s)
+        row = re.match(
+            r"^(?P<body>\D{3,70}?)\s+(?P<date>\d{1,2}\.\d{1,2}\.\d{2,4})(?:\s+(?P<ref>\S+/\S+))?(?:\s+[A-ZÆØÅ]{1,8})?$", s
+        )
         if row and _BODY_WORD.search(row.group("body")):
             rows.append(Meeting(body=row.group("body").strip(), date=parse_date(row.group("date")), case_ref=row.group("ref")))
         elif re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2,4}", s):
@@ -358,7 +361,7 @@ def extract_metadata(doc: Document, *, municipality: str | None = None, path: st
         municipality_number=muni_number,
         case_number=case.group(1) if case else None,
         meetings=meetings,
-        saksbehandler=sb.group(1).strip() if sb else None,
+        saksbehandler=re.split(r"\s+(?:Arkiv|Dato|Tidsfrist|Tlf|Telefon)\b", sb.group(1))[0].strip() if sb else None,
         date=_main_date(text, meetings, doc_type),
         dates=parse_dates(text),
         language=detect_language(text),

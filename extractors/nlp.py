@@ -29,16 +29,18 @@ import logging
 import os
 import pickle
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
 import spacy
-import Stemmer
 from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.tokens import Doc, Token
 
+from saksfinn.extractors.stems import stem, stem_words
+
 log = logging.getLogger(__name__)
+
+__all__ = ["ABBREVIATIONS", "LookupLemmatizer", "build_nlp", "lemma_table", "stem", "stem_words"]
 
 ABBREVIATIONS: tuple[str, ...] = (
     "jf.", "Jf.", "jfr.", "Jfr.", "bl.a.", "Bl.a.", "f.eks.", "F.eks.", "ca.", "Ca.",
@@ -50,22 +52,7 @@ ABBREVIATIONS: tuple[str, ...] = (
 """Abbreviations kept as one token (Bokmål and Nynorsk, e.g. ``t.d.``, ``m.a.``)."""
 
 _POS_PRIORITY = ("adv", "adj", "verb", "noun")  # later wins: nouns are what we match most
-_CACHE_NAME = "nb_lemma_exc.v1.pickle"
-
-
-@functools.cache
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("norwegian")
-
-
-def stem(word: str) -> str:
-    """Snowball Norwegian stem of ``word`` (lower-cased)."""
-    return _stemmer().stemWord(word.lower())
-
-
-def stem_words(words: Iterable[str]) -> list[str]:
-    """Stems of ``words`` (lower-cased), in order."""
-    return _stemmer().stemWords([w.lower() for w in words])
+_CACHE_NAME = "nb_lemma_exc.v2.pickle"
 
 
 def _cache_dir() -> Path:
@@ -82,7 +69,7 @@ def _read_exc_tables() -> dict[str, str]:
     table: dict[str, str] = {}
     for pos in _POS_PRIORITY:
         for form, lemmas in tables.get(pos, {}).items():
-            if lemmas and " " not in form:
+            if lemmas and " " not in form and lemmas[0].lower() != form.lower():
                 table[form.lower()] = lemmas[0].lower()
     return table
 

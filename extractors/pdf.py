@@ -22,15 +22,18 @@ caller to set), and raises :class:`~saksfinn.models.errors.CorruptFileError`,
   ``needs_ocr_pages`` and its text left empty.
 
 Design decision (measured with ``bench/bench_read.py`` on the 78 pages of
-shared/corpus real/pdf + seeds/pdf): raw pypdfium2 ``get_text_range`` reads ~570
-pages/s, pdfplumber ``extract_text`` ~10 pages/s. Querying font size, weight, box and
-angle for *every* character through ctypes costs ~4 calls/char and falls to ~125 pages/s
-(22 % of raw), so this module takes PDFium's text in one call and *samples* characters:
-matrix/box/font of the first, middle and last non-space character of each line, and the
-boxes either side of each space (for table cell gaps). That keeps the reading stage at
-roughly half of raw pypdfium2 speed. pdfplumber is not used at all: its table finder
-would cost ~100 ms per ruled page, while PDFium's rows plus the gap rule already keep
-table rows together on one line.
+shared/corpus real/pdf + seeds/pdf, one run, best of 5, on a loaded 2-core box): raw
+pypdfium2 ``get_text_range`` 160–570 pages/s, pdfplumber ``extract_text`` 2.4–2.9
+pages/s (the A0 map pages are very slow in pdfminer), this module 100–160 pages/s =
+54–62 % of raw (target ≥ 30 %). Querying font size, weight, box and angle for *every*
+character through ctypes (~4 calls/char) fell to 22 % of raw, so this module takes
+PDFium's text in one call and *samples* characters: matrix/box/font of the first, middle
+and last non-space character of each line (the first two or three boxes for the
+"stacked glyphs" test), and the boxes either side of each space (table cell gaps).
+pdfplumber is not used: its table finder would cost far more than the whole budget per
+ruled page, while PDFium's row lines plus the gap rule already keep table rows together.
+Known limit of sampling: a line whose first/middle/last characters are upright but which
+hides a rotated run elsewhere keeps that run.
 """
 
 from __future__ import annotations
@@ -406,7 +409,10 @@ def _body_size(pages: list[_RawPage]) -> float:
 
 def _is_heading(line: _Line, body: float) -> bool:
     text = line.text
-    if len(text) > 150 or len(text.split()) > 20 or " | " in text or not any(c.isalpha() for c in text):
+    words = len(text.split())
+    if len(text) > 150 or words > 20 or " | " in text or not any(c.isalpha() for c in text):
+        return False
+    if words > 8 and text.endswith("."):  # a bold sentence, not a title
         return False
     larger = body > 0 and line.size >= body * HEADING_SIZE_RATIO
     return larger or line.bold

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from saksfinn.extractors.nlp import stem_words
+from saksfinn.extractors.stems import stem_words
 
 THEMES: dict[str, str] = {
     "heltid": "Heltid/deltid (heltidskultur)",

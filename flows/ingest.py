@@ -23,6 +23,7 @@ the store whenever their fingerprints differ; saved-search matches are keyed by
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import logging
 import os
 import time
@@ -198,17 +199,18 @@ def _watches_safely(runner: Runner, settings: Settings, run_id: str) -> tuple[di
 
 class Runner:
     """How the body calls tasks: ``local`` (in-process, ``task.fn``), ``prefect`` (task
-    runs, one after another) or ``submit`` (batches submitted to the flow's task
-    runner — e.g. a Dask cluster — and run in parallel)."""
+    runs, one after another) or ``submit`` (each batch's task chain submitted to the
+    task runner named by settings — e.g. a Dask cluster — so batches run in parallel).
 
-    def __init__(self, mode: str) -> None:
+    The submit runner is entered inside the flow, so a deployment run loaded from its
+    entrypoint gets the same runner as a direct call."""
+
+    def __init__(self, mode: str, settings: Settings | None = None) -> None:
         self.mode = mode
+        self.settings = settings
 
     def call(self, fn: Any, *args: Any) -> Any:
         return fn.fn(*args) if self.mode == "local" else fn(*args)
-
-    def submit(self, fn: Any, *args: Any) -> Any:
-        return fn.submit(*args)
 
     def process(
         self, batches: list[stages.Batch], settings: Settings, v: stages.Versions, run_id: str
@@ -217,9 +219,15 @@ class Runner:
             for batch in batches:
                 yield process_batch(batch, settings, v, run_id, self.call)
             return
-        futures = [process_batch(batch, settings, v, run_id, self.submit) for batch in batches]
-        for future in futures:
-            yield future.result()
+        with make_task_runner(settings) as task_runner:
+
+            def submit(fn: Any, *args: Any) -> Any:
+                names = list(inspect.signature(fn.fn).parameters)
+                return task_runner.submit(fn, parameters=dict(zip(names, args)))
+
+            futures = [process_batch(batch, settings, v, run_id, submit) for batch in batches]
+            for future in futures:
+                yield future.result()
 
 
 class _StageTimer:
@@ -277,8 +285,7 @@ def run_ingest(
 ) -> IngestRun:
     """Ingest with the configured orchestrator; raises RunLockedError if a run is active."""
     if _use_prefect(settings):
-        flow_fn = ingest_flow.with_options(task_runner=make_task_runner(settings))
-        result = flow_fn(paths, municipality, wait_seconds)
+        result = ingest_flow(paths, municipality, wait_seconds)
         return IngestRun.model_validate(result)
     with run_lock(settings.home, wait_seconds=wait_seconds):
         return ingest_body(paths, settings, municipality, Runner("local"), progress)

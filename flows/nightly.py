@@ -11,31 +11,30 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from saksfinn.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 TIMEZONE = "Europe/Oslo"
 
 
-def build_deployment(
-    sources: list[str], *, cron: str = "0 2 * * *", name: str = "nightly", settings: Settings | None = None
-) -> Any:
+def build_deployment(sources: list[str], *, cron: str = "0 2 * * *", name: str = "nightly") -> Any:
     """A RunnerDeployment of ``ingest_flow`` for ``sources`` on ``cron`` (Europe/Oslo time),
-    concurrency limit 1, with the task runner named by settings."""
+    concurrency limit 1 (a late run is queued, never overlapping). The task runner
+    (threads or Dask) is read from settings inside each run."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.schedules import Cron
 
-    from saksfinn.flows.ingest import ingest_flow, make_task_runner
+    from prefect.deployments.runner import EntrypointType
 
-    settings = settings or get_settings()
-    flow = ingest_flow.with_options(task_runner=make_task_runner(settings))
-    return flow.to_deployment(
+    from saksfinn.flows.ingest import ingest_flow
+
+    return ingest_flow.to_deployment(
         name=name,
         schedules=[Cron(cron, timezone=TIMEZONE)],
         concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE),
         parameters={"paths": list(sources)},
         description=f"saksfinn nightly ingestion of {', '.join(sources)}",
         tags=["saksfinn"],
+        entrypoint_type=EntrypointType.MODULE_PATH,  # workers import it from the installed package
     )
 
 

@@ -38,6 +38,7 @@ class Work:
     themes: tuple[str, ...] = ()
     seconds: float = 0.0
     done: bool = False  # True once the item needs no further stage
+    municipality: str | None = None  # of the stored document, for items not re-read
 
     def fail(self, reason: str, status: DocStatus = DocStatus.FAILED) -> None:
         self.status, self.reason, self.done = status, reason, True
@@ -52,7 +53,7 @@ class Work:
             change=self.change,
             status=self.status,
             reason=self.reason,
-            municipality=meta.municipality if meta else None,
+            municipality=(meta.municipality if meta else None) or self.municipality or self.file.municipality_hint,
             pages=len(self.doc.pages) if self.doc else 0,
             seconds=round(self.seconds, 3),
         )
@@ -143,7 +144,7 @@ def _mark_duplicate(item: Work, original: str, prev: dict | None) -> None:
 
 
 def _mark_stored(item: Work, row: dict, versions: Versions) -> None:
-    item.status, item.reason = DocStatus(row["status"]), row["reason"]
+    item.status, item.reason, item.municipality = DocStatus(row["status"]), row["reason"], row["municipality"]
     if row["status"] in (DocStatus.INGESTED.value, DocStatus.PARTIAL.value) and row["findings_version"] != versions.findings:
         item.change = Change.REDERIVED
         return

@@ -36,7 +36,7 @@ from saksfinn.models.errors import StoreError
 from saksfinn.settings import Settings
 
 log = logging.getLogger(__name__)
-WATCH_TOP = 50
+WATCH_TOP = 20
 SearchFn = Callable[..., list[Hit]]  # (query, top=, **filters) -> hits
 
 

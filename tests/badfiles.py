@@ -48,6 +48,7 @@ NORWEGIAN_TEXT = (
     "Vedtak: Kommunedirektørens forslag ble enstemmig vedtatt. Særlige tiltak for økt nærvær "
     "gjennomføres i hjemmetjenesten på Åsen.\n"
 )
+_MEASURES = ("flere hele stillinger", "nye vaktordninger", "digitalt tilsyn", "lavere sykefravær", "felles innkjøp")
 _FIXED_DATE = dt.datetime(2025, 1, 2, 12, 0, tzinfo=dt.timezone.utc)
 
 
@@ -81,7 +82,9 @@ def many_pages_pdf_bytes(pages: int = MANY_PAGES) -> bytes:
     pdf.set_auto_page_break(False)
     for n in range(1, pages + 1):
         pdf.add_page()
-        pdf.text(20, 30, f"Budsjettdokument, side {n} av {pages}: økonomiplan for helse og omsorg.")
+        # body text well inside the page (a line alone in the top margin is a running header)
+        pdf.text(20, 100, f"Budsjettdokument, side {n} av {pages}: økonomiplan for helse og omsorg.")
+        pdf.text(20, 110, f"Tiltak {n}: {_MEASURES[n % len(_MEASURES)]}.")
     return bytes(pdf.output())
 
 

@@ -186,6 +186,7 @@ def _corpus_files(root: Path) -> list[Path]:
     return sorted((root / "seeds" / "txt").glob("*.txt")) + sorted((root / "real" / "text").glob("*.txt"))
 
 
+@pytest.mark.corpus
 def test_real_corpus_span_contract_and_kinds(shared_corpus: Path) -> None:
     files = _corpus_files(shared_corpus) + sorted((shared_corpus / "steinkjer").glob("*.txt"))
     assert files
@@ -193,6 +194,7 @@ def test_real_corpus_span_contract_and_kinds(shared_corpus: Path) -> None:
         _check_spans(document_from_text(f.read_text(encoding="utf-8"), source=str(f)))
 
 
+@pytest.mark.corpus
 def test_real_seed_sections(shared_corpus: Path) -> None:
     seed0 = next((shared_corpus / "seeds" / "txt").glob("000_*.txt"))
     kinds = [s.kind for s in split_sections(document_from_text(seed0.read_text(encoding="utf-8")))]
@@ -210,6 +212,7 @@ def test_real_seed_sections(shared_corpus: Path) -> None:
     assert any(s.heading == "1. Bakgrunn" and len(s.text) > 200 for s in secs)
 
 
+@pytest.mark.corpus
 def test_real_steinkjer_saksframlegg_have_innstilling(shared_corpus: Path) -> None:
     root = shared_corpus / "steinkjer"
     rows = [ln.split("\t") for ln in (root / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]]

