@@ -74,7 +74,7 @@ _STOP_RE = re.compile(
     r"|avstemning|votering|røysting|protokolltilførsel|rett utskrift|svar fra ordfører|saksdokumenter"
     r"|forslag fremmet i møtet|forslag i møte|forslag i møtet|habilitetsvurdering|innledning"
     r"|med (?:vennlig |venleg )?hilsen|med helsing|dokumentet er elektronisk|kopi til\s*:|kopi\s*:|mottakere?\s*:"
-    r"|side \d+ av \d+|klageadgang|klagerett|orientering om klage)\b.{0,40}$",
+    r"|side \d+ av \d+|klageadgang|klagerett|orientering om klage)\b(?:\s*:.*|.{0,40})$",
     re.IGNORECASE,
 )
 _POSTCODE_RE = re.compile(r"^(?!19\d\d|20\d\d)\d{4}$|^\d{4}\s+[A-ZÆØÅ]{3,}$")
@@ -156,9 +156,6 @@ def _match_label(text: str) -> tuple[str, re.Match[str], str | None] | None:
             continue
         if who and who[0].islower() and kind == "vedtak":
             continue  # "politisk vedtak ..." inside running text
-        if kind == "vedtak" and match.group("in_body") and ":" not in text[match.end() :]:
-            if not text.rstrip().endswith(":"):
-                pass
         inline = tail.group("inline")
         return kind, match, (inline.strip() or None) if inline is not None else None
     return None
@@ -181,9 +178,9 @@ def _find_labels(lines: list[Line]) -> list[_Label]:
             i += 1
             continue
         kind, match, inline = found
-        if kind == "vedtak" and match.group("in_body") and inline is None and not text.endswith(":"):
-            # "Vedtak i formannskapet" without colon is a heading too; accept
-            pass
+        if kind == "vedtak" and (match.group("who") or match.group("in_body")) and ":" not in lines[i + span - 1].text:
+            i += span  # "Bystyrets vedtak" / "Vedtak i kommunestyre" without a colon: a form field, not a label
+            continue
         last = lines[i + span - 1]
         inline_start = None
         if inline is not None:
@@ -192,7 +189,7 @@ def _find_labels(lines: list[Line]) -> list[_Label]:
         body = date = None
         if kind == "vedtak" and match.group("dbody"):
             body, date = match.group("dbody").strip(), parse_date(match.group("ddate"))
-        elif kind == "vedtak" and match.group("in_body"):
+        elif kind == "vedtak" and match.group("in_body") and _is_body(match.group("in_body")):
             body = match.group("in_body").strip().capitalize()
         labels.append(_Label(kind, i, i + span, inline_start, who, body, date))
         i += span
@@ -427,8 +424,8 @@ def extract_decisions(doc: Document, nlp: object | None = None) -> list[Decision
         if end <= start or in_boilerplate(doc, start):
             continue
         own_text = text[start:end]
-        if _NO_PROPOSAL_RE.match(own_text):
-            continue
+        if _NO_PROPOSAL_RE.match(own_text) or len(re.findall(r"[^\W\d_]{2,}", own_text)) < 1:
+            continue  # "(Saken legges frem uten innstilling)", or only a date / number under the label
         body, date, case_ref = _context(lines, label, meetings)
         if label.kind == "vedtak":
             votes = _votes_for_vedtak(lines, label, own_text)

@@ -40,6 +40,8 @@ EXTRACTORS: tuple[Extractor, ...] = (
 )
 EXTRACTOR_VERSIONS: dict[str, str] = {e.name: e.id for e in EXTRACTORS}
 """``{"decisions": "decisions@1", ...}``."""
+FINDINGS_VERSION: str = "+".join(e.id for e in EXTRACTORS)
+"""All extractor versions in one string (``decisions@1+goals@1+...``): changes when any does."""
 
 
 def extract_findings(doc: Document, nlp: object | None = None) -> list[Finding]:

@@ -35,7 +35,7 @@ _KIND = (
     r"(?P<kind>hovedmål(?:et)?|hovudmål(?:et)?|effektmål(?:et|ene)?|resultatmål(?:et|ene)?|delmål(?:et|ene)?"
     r"|overordnet\s+mål|målsetting(?:en|a)?|målsetning(?:en)?|målsetjing(?:a)?|mål(?:et)?)"
 )
-_LABEL_TAIL = r"(?:\s+(?:med|for|innenfor|i)\s+[^:\n.]{1,80}?)?\s*\**:\**[ \t]*"
+_LABEL_TAIL = r"(?:\s+\d{1,2}(?:\.\d{1,2})?)?(?:\s+(?:med|for|innenfor|i)\s+[^:\n.]{1,80}?)?\s*\**:\**[ \t]*"
 _LABEL_RE = re.compile(
     r"(?:^|(?<=[.!?»]\s)|(?<=\n))[ \t#*]*" + _KIND + _LABEL_TAIL, re.IGNORECASE | re.MULTILINE
 )
@@ -59,7 +59,8 @@ _TARGET_RE = re.compile(
     r"(?P<target>(?:(?:minimum|minst|maksimum|maks|maksimalt|under|over|inntil|ned\s+til|opp\s+til|til|på|om lag|ca\.)\s+)?"
     r"(?P<num>\d{1,3}(?:[  .]\d{3})+|\d+(?:,\d+)?)\s*"
     r"(?P<unit>%|prosent|prosentpoeng|(?:millioner|mill\.?|milliarder|mrd\.?)\s*(?:kroner|kr\.?)|kroner|kr\.?(?!\w)"
-    r"|personer|årsverk|plasser|elever|deltakere|stillinger|timer|dager|uker|boliger|innbyggere))",
+    r"|personer|årsverk|plasser|plassar|elever|elevar|deltakere|deltakarar|stillinger|stillingar|timer|timar"
+    r"|dager|dagar|uker|veker|boliger|bustader|innbyggere|innbyggjarar))",
     re.IGNORECASE,
 )
 
@@ -142,7 +143,7 @@ def extract_goals(doc: Document, nlp: object | None = None) -> list[Goal]:
                 end=end,
                 text=goal,
                 extractor=EXTRACTOR,
-                themes=classify_themes(goal),
+                themes=classify_themes(f"{goal} {section or ''}"),
                 kind=_kind_lemma(kind),
                 target=target,
                 target_value=value,

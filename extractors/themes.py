@@ -10,9 +10,11 @@ The result is a sorted tuple of theme ids from :data:`THEMES`; empty when nothin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from saksfinn.extractors.stems import stem_words
+from saksfinn.models.document import Document
+from saksfinn.models.findings import Finding
 
 THEMES: dict[str, str] = {
     "heltid": "Heltid/deltid (heltidskultur)",
@@ -45,7 +47,7 @@ _ROOTS: dict[str, tuple[tuple[str, bool], ...]] = {
     "digitalisering": (("digitali", False), ("digital", True), ("velferdsteknolog", False),
                        ("kunstig intelligens", False), ("automatiser", False), ("it-", True),
                        ("ikt", True), ("elektronisk", True)),
-    "lean": (("lean", True), ("-lean", False), ("forbedringsarbeid", False), ("forbetringsarbeid", False),
+    "lean": (("lean", False), ("forbedringsarbeid", False), ("forbetringsarbeid", False),
              ("kontinuerlig forbedr", False), ("forbedringsprogram", False), ("forbedringsprosjekt", False),
              ("prosessforbedr", False), ("verdistrøm", False), ("forbetring", True), ("forbedring", True),
              ("gevinstrealiser", False), ("effektivis", False)),
@@ -69,6 +71,46 @@ _ROOTS: dict[str, tuple[tuple[str, bool], ...]] = {
 }
 
 _WORD_RE = re.compile(r"[\wæøåÆØÅ\-]+")
+
+
+def _root_hits(root: str, anchored: bool, lower: str, tokens: list[str]) -> int:
+    if " " in root or root.startswith("-"):
+        return lower.count(root)
+    if anchored:
+        return sum(1 for token in tokens if token.startswith(root))
+    return sum(1 for token in tokens if root in token)
+
+
+def theme_counts(text: str, stemmer: Callable[[list[str]], list[str]] | None = None) -> dict[str, int]:
+    """How many words of ``text`` hit each theme's roots (themes with no hit are left out)."""
+    lower = text.lower()
+    words = _WORD_RE.findall(lower)
+    stems = (stemmer or stem_words)(words)
+    # a word counts once per theme even if both its form and its stem match
+    tokens = [w if w == s else f"{w} {s}" for w, s in zip(words, stems)]
+    counts: dict[str, int] = {}
+    for theme, roots in _ROOTS.items():
+        hits = 0
+        for token in tokens:
+            variants = token.split(" ")
+            if any(_root_hits(root, anchored, "", variants) for root, anchored in roots if " " not in root):
+                hits += 1
+        hits += sum(lower.count(root) for root, _ in roots if " " in root)
+        if hits:
+            counts[theme] = hits
+    return counts
+
+
+def document_themes(doc: Document, findings: Iterable[Finding] = (), min_hits: int = 3) -> tuple[str, ...]:
+    """Themes of a whole document: those of its findings and its title, plus every theme
+    whose roots occur at least ``min_hits`` times in its text (sorted ids)."""
+    found: set[str] = set()
+    for finding in findings:
+        found.update(finding.themes)
+    if doc.meta.title:
+        found.update(classify_themes(doc.meta.title))
+    found.update(theme for theme, hits in theme_counts(doc.text).items() if hits >= min_hits)
+    return tuple(sorted(found))
 
 
 def classify_themes(text: str, nlp: object | None = None, stemmer: Callable[[list[str]], list[str]] | None = None) -> tuple[str, ...]:

@@ -52,3 +52,15 @@ def _no_external_network(monkeypatch, request):
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """A temporary Prefect server and database for the session (SQLite in a temp dir, on
+    loopback). Only for tests that run flows under Prefect; its start-up takes seconds."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # its heartbeat locks the SQLite db
+        with prefect_test_harness(server_startup_timeout=120):
+            yield

@@ -200,3 +200,15 @@ def test_boe_pdf(shared_corpus):
     decisions = extract_decisions(corpus_doc(path))
     assert [d.kind for d in decisions] == ["innstilling", "innstilling", "vedtak"]
     assert decisions[2].votes_for == 14 and decisions[2].resolved_text == decisions[0].text
+
+
+def test_body_and_date_from_behandling_line():
+    text = (
+        "Kommunedirektørens forslag til vedtak:\nSaken tas til orientering.\n\n"
+        "Formannskapet behandling 12.02.2026:\n\nInnstillingen ble enstemmig vedtatt.\n\n"
+        "Formannskapets vedtak:\nSaken tas til orientering.\n"
+    )
+    innstilling, vedtak = extract_decisions(make_doc(text, sections=False))
+    assert innstilling.text == vedtak.text == "Saken tas til orientering."
+    assert innstilling.adopted is True and innstilling.unanimous is True
+    assert (vedtak.body, vedtak.meeting_date) == ("Formannskapet", dt.date(2026, 2, 12))
