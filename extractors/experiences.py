@@ -151,7 +151,7 @@ def _word_polarity(text: str, default: str = "positive") -> str:
     return default
 
 
-def _list_items(lines: list[Line], head: int, polarity: str) -> list[_Item]:
+def _list_items(lines: list[Line], head: int, polarity: str, headings: frozenset[str] = frozenset()) -> list[_Item]:
     """Top-level bullets after the heading at ``lines[head]``."""
     heading = _MARKERS_RE.sub("", lines[head].stripped).strip(" :*")
     items: list[tuple[int, int]] = []  # (first line index, last line index)
@@ -177,7 +177,7 @@ def _list_items(lines: list[Line], head: int, polarity: str) -> list[_Item]:
             after_blank = False
             j += 1
             continue
-        if _is_structural_heading(line):
+        if _is_structural_heading(line) or line.stripped in headings:
             if not seen_bullet and _is_markdown_heading(line) and not _heading_polarity(line.stripped):
                 j += 1  # a sub-heading right under the heading ("### Erfaringer med ...")
                 continue
@@ -234,15 +234,18 @@ def extract_experiences(doc: Document, nlp: object | None = None) -> list[Experi
     """List items and statements of experience in ``doc`` (see module docstring)."""
     text = doc.text
     lines = split_lines(text)
+    headings = {s.heading.strip() for s in doc.sections if s.heading}
+    headings.update(h.strip() for p in doc.pages for h in p.heading_lines)
     items: list[_Item] = []
     for index, line in enumerate(lines):
         polarity = _heading_polarity(line.stripped)
         if polarity is None:
             continue
         if index > 0 and not lines[index - 1].blank and not _is_markdown_heading(line):
-            if not _heading_polarity(lines[index - 1].stripped):
-                continue  # a heading stands apart; this is running text
-        for item in _list_items(lines, index, polarity):
+            known = line.stripped in headings or _is_bullet(lines[index - 1])
+            if not known and not _heading_polarity(lines[index - 1].stripped):
+                continue  # a heading stands apart (blank line, layout or list before it); this is running text
+        for item in _list_items(lines, index, polarity, frozenset(headings)):
             if item.polarity == "neutral":
                 item = _Item(item.start, item.end, _word_polarity(text[item.start : item.end]), item.heading)
             items.append(item)

@@ -96,7 +96,7 @@ def render_document(store: Store, ref: str, console: Console) -> None:
         ("Temaer", ", ".join(row.get("themes") or []) or None),
     ):
         if value:
-            console.print(f"  {label}: {value}", highlight=False)
+            console.print(f"  {label}: {value}", highlight=False, markup=False)
     for m in meta.get("meetings") or []:
         console.print(f"  Møte: {m.get('body')} {m.get('date') or ''} {m.get('case_ref') or ''}", highlight=False)
     findings = store.findings(document_id=document_id)
@@ -106,7 +106,7 @@ def render_document(store: Store, ref: str, console: Console) -> None:
             continue
         console.print(f"\n[bold]{label}[/bold] ({len(items)})")
         for f in items:
-            console.print(f"  • {_finding_line(f)}", highlight=False)
+            console.print(f"  • {_finding_line(f)}", highlight=False, markup=False)
 
 
 def _finding_line(f: Any) -> str:
