@@ -111,7 +111,7 @@ def section_task(batch: stages.Batch) -> stages.Batch:
 
 @task(name="extract", cache_policy=NO_CACHE)
 def extract_task(batch: stages.Batch) -> stages.Batch:
-    return batch.run("extract", lambda items: stages.chunk(stages.extract(items, shared_nlp())))
+    return batch.run("extract", lambda items: stages.chunk(stages.extract(items, shared_nlp)))
 
 
 @task(name="store", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)

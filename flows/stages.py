@@ -8,6 +8,7 @@ problem never stops the batch. ``flows/ingest.py`` wraps these as Prefect tasks.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,12 +215,14 @@ def analyse(items: list[Work]) -> list[Work]:
     return items
 
 
-def extract(items: list[Work], nlp: Any) -> list[Work]:
-    """Findings and themes."""
+def extract(items: list[Work], nlp_factory: Callable[[], Any]) -> list[Work]:
+    """Findings and themes. The spaCy pipeline is only built when a document needs it."""
     from saksfinn.extractors.findings import extract_findings
     from saksfinn.extractors.themes import document_themes
 
-    for item in _pending(items):
+    pending = _pending(items)
+    nlp = nlp_factory() if pending else None
+    for item in pending:
         started = time.perf_counter()
         try:
             item.findings = list(extract_findings(item.doc, nlp))

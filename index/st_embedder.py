@@ -35,7 +35,12 @@ E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
 # Measured on Steinkjer chunks (bench/bench_embed.py): int8 is ~1.5-2x faster but
 # moves vectors (median cosine ~0.98 vs fp32), so fp32 stays the default.
 DEFAULT_QUANTIZE = False
-_CONFIG_FILES = ("config.json", "sentence_bert_config.json", "modules.json", "config_sentence_transformers.json")
+_CONFIG_FILES = (
+    "config.json",
+    "sentence_bert_config.json",
+    "modules.json",
+    "config_sentence_transformers.json",
+)
 
 
 def _offline() -> bool:
@@ -120,7 +125,8 @@ class SentenceTransformerEmbedder:
     @property
     def dim(self) -> int:
         self.warm_up()
-        getter = getattr(self._st, "get_embedding_dimension", None) or self._st.get_sentence_embedding_dimension
+        st = self._st
+        getter = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
         return int(getter())
 
     # -- loading ------------------------------------------------------------------
@@ -159,7 +165,7 @@ class SentenceTransformerEmbedder:
             try:
                 from sentence_transformers import SentenceTransformer
 
-                st = SentenceTransformer(source, device=self.device, cache_folder=str(self.cache_dir))
+                st = SentenceTransformer(source, device=self.device)
             except (OSError, ValueError, RuntimeError, KeyError) as exc:
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 raise ModelLoadError(f"could not load embedding model {self.model!r}: {first}") from exc

@@ -28,6 +28,18 @@ console = Console()
 err = Console(stderr=True)
 
 
+@app.callback()
+def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details to stderr.")) -> None:
+    """saksfinn: find and reuse what Norwegian municipalities wrote in their council papers."""
+    import logging
+
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("saksfinn").setLevel(level)
+    for noisy in ("bm25s", "httpx", "sentence_transformers", "transformers", "faiss"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)  # bm25s forces DEBUG on import
+
+
 def fail(message: str) -> None:
     err.print(f"[red]Error:[/red] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)

