@@ -200,7 +200,7 @@ def test_rerun_over_unchanged_folder_reads_nothing_and_is_faster(home, tmp_path,
     assert len(second.outcomes) == len(first.outcomes)
     per_doc_work = sum(second.stage_seconds.get(s, 0.0) for s in ("read", "section", "extract"))
     assert per_doc_work < 0.5 * sum(first.stage_seconds.get(s, 0.0) for s in ("read", "section", "extract"))
-    assert second_seconds < first_seconds
+    assert second_seconds < 0.5 * first_seconds
 
 
 def test_changed_file_is_changed_and_removed_file_is_withdrawn(home, tmp_path, sample_corpus, monkeypatch):
