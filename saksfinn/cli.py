@@ -122,6 +122,8 @@ def _print_run(run: Any) -> None:
             console.print(f"  [yellow]{o.status.value}[/yellow] {o.source}: {o.reason}", highlight=False)
     if run.error:
         console.print(f"  [yellow]problems:[/yellow] {run.error}")
+    for watch_id, document_ids in run.watch_matches.items():
+        console.print(f"Saved search {watch_id}: {len(document_ids)} new matching documents")
     if run.index:
         console.print(f"Search index: {run.index.get('chunks', 0)} chunks"
                       + (f" ({run.index.get('embedded', 0)} newly embedded)" if run.index.get("rebuilt") else " (up to date)"))

@@ -276,3 +276,53 @@ def test_pacing_does_not_slow_other_hosts(site, store, tmp_path):
         assert other.server is not None
         other.server.shutdown()
         other.server.server_close()
+
+
+def _pdf(title: str, body: str) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(0, 8, f"Levanger kommune\nSaksframlegg\n{title}\n\n{body}")
+    return bytes(pdf.output())
+
+
+@pytest.mark.slow
+def test_nightly_runs_over_http_new_unchanged_withdrawn_failed(site, home, tmp_path):
+    from tests.ingest_helpers import require_pipeline
+
+    require_pipeline()
+    from saksfinn.flows.ingest import run_ingest
+    from saksfinn.settings import get_settings
+
+    site.put("/a.pdf", _pdf("Heltidskultur i helse og omsorg", "Flere ansatte fikk større stillinger."))
+    site.put("/b.pdf", _pdf("Skolestruktur", "Rådmannen anbefaler å samle skolene."))
+    site.put("/politikk/", index_page(["/a.pdf", "/b.pdf", "/mangler.pdf"]), "text/html")
+    config = tmp_path / "kilder.toml"
+    config.write_text(
+        f'[fetch]\nmin_interval = 0.0\nretries = 0\n\n[[source]]\nname = "lev"\nmunicipality = "Levanger"\n'
+        f'index_url = "{site.url}/politikk/"\n', encoding="utf-8",
+    )
+    settings = get_settings()
+
+    first = run_ingest([str(config)], settings)
+    second = run_ingest([str(config)], settings)
+    site.put("/politikk/", index_page(["/a.pdf"]), "text/html")
+    third = run_ingest([str(config)], settings)
+
+    by_source = lambda run: {o.source.removeprefix(site.url): o for o in run.outcomes}  # noqa: E731
+    assert {k: o.change.value for k, o in by_source(first).items()} == {
+        "/a.pdf": "new", "/b.pdf": "new", "/mangler.pdf": "failed"
+    }
+    assert "HTTP 404" in by_source(first)["/mangler.pdf"].reason
+    assert by_source(first)["/a.pdf"].municipality == "Levanger"
+    assert {k: o.change.value for k, o in by_source(second).items() if k != "/mangler.pdf"} == {
+        "/a.pdf": "unchanged", "/b.pdf": "unchanged"
+    }
+    assert site.statuses("/a.pdf") == [200, 304, 304]
+    withdrawn = {k for k, o in by_source(third).items() if o.change == Change.WITHDRAWN}
+    assert withdrawn == {"/b.pdf", "/mangler.pdf"}  # no longer linked, whether it was ever readable or not
+    assert by_source(third)["/a.pdf"].change == Change.UNCHANGED
+    report = (settings.reports_dir / f"{third.run_id}.md").read_text()
+    assert "| Levanger | 0 | 0 | 1 | 0 | 2 |" in report
