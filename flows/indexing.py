@@ -13,6 +13,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,6 @@ def ensure_index(store: Store, settings: Settings, *, force: bool = False) -> In
     """Rebuild the index when the store's chunk set differs from the indexed one."""
     from saksfinn.index.embed_cache import EmbeddingCache, embed_with_cache
     from saksfinn.index.search import SearchIndex
-    from saksfinn.index.st_embedder import make_embedder
 
     count, digest = store.chunk_fingerprint()
     embedder_kind = settings.embedder
@@ -50,7 +50,7 @@ def ensure_index(store: Store, settings: Settings, *, force: bool = False) -> In
     if not force and index_fingerprint(settings.index_dir) == wanted:
         return IndexReport(rebuilt=False, chunks=count, embedded=0)
     chunks = list(store.iter_chunks())
-    embedder = make_embedder(embedder_kind, settings.embedding_model, settings.model_cache, settings.embedding_batch_size)
+    embedder = embedder_from_settings(settings)
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite", embedder.model_id)
     texts = {c.text_hash: c.text for c in chunks}
@@ -64,6 +64,16 @@ def ensure_index(store: Store, settings: Settings, *, force: bool = False) -> In
     _write_json_atomically(settings.index_dir / FINGERPRINT_FILE, wanted)
     log.info("index rebuilt: %d chunks, %d newly embedded", count, missing)
     return IndexReport(rebuilt=True, chunks=count, embedded=missing)
+
+
+def embedder_from_settings(settings: Settings) -> Any:
+    """The configured embedder (not yet loaded: call ``warm_up`` or encode)."""
+    from saksfinn.index.st_embedder import make_embedder
+
+    return make_embedder(
+        settings.embedder, settings.embedding_model, settings.model_cache, settings.embedding_batch_size,
+        quantize=settings.embedding_quantize,
+    )
 
 
 def _write_json_atomically(path: Path, data: dict) -> None:

@@ -47,12 +47,11 @@ class Searcher:
             return self._index
 
     def _get_embedder(self) -> Any:
-        from saksfinn.index.st_embedder import make_embedder
+        from saksfinn.flows.indexing import embedder_from_settings
 
         with self._lock:
             if self._embedder is None:
-                s = self.settings
-                self._embedder = make_embedder(s.embedder, s.embedding_model, s.model_cache, s.embedding_batch_size)
+                self._embedder = embedder_from_settings(self.settings)
                 self._embedder.warm_up()
             return self._embedder
 
