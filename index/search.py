@@ -287,8 +287,8 @@ class SearchIndex:
             elif mode == "dense":
                 raise SaksfinnError("dense search needs a query vector and an index built with vectors")
         fused = _fuse(channels, self.fusion)
-        ranked = _diversify(fused, gen.doc_codes, self.max_per_document, top)
-        chunks = gen.chunks([row for row, _ in ranked])
+        ranked = _diversify(fused, gen.doc_codes, self.max_per_document, top * 2)
+        ranked, chunks = _unique_texts(ranked, gen.chunks([row for row, _ in ranked]), top)
         per_channel = {name: dict(items) for name, items in channels.items()}
         return [
             _hit(rank, score, chunk, {n: float(s[row]) for n, s in per_channel.items() if row in s}, gen.lexical.analyzer, terms)
@@ -405,6 +405,29 @@ def _diversify(ranked: list[tuple[int, float]], doc_codes: np.ndarray, per_doc: 
         else:
             pushed.append((row, score))
     return (kept + pushed)[:top]
+
+
+def _unique_texts(
+    ranked: list[tuple[int, float]], chunks: list[Chunk], top: int
+) -> tuple[list[tuple[int, float]], list[Chunk]]:
+    """Drop a hit whose text repeats an earlier hit of the same document, keeping the order.
+
+    A decision is both a passage and a finding with the same text; the finding takes
+    the pair's best place (it carries kind, polarity and themes).
+    """
+    slots: dict[tuple[str, str], int] = {}
+    keep: list[int] = []
+    for i, chunk in enumerate(chunks):
+        key = (chunk.document_id, " ".join(chunk.text.split()))
+        if key not in slots:
+            slots[key] = len(keep)
+            keep.append(i)
+        elif chunks[keep[slots[key]]].type == "passage" and chunk.type != "passage":
+            first = keep[slots[key]]
+            keep[slots[key]] = i
+            ranked[i] = (ranked[i][0], max(ranked[i][1], ranked[first][1]))
+    keep = keep[:top]
+    return [ranked[i] for i in keep], [chunks[i] for i in keep]
 
 
 def highlight(text: str, analyzer: Analyzer, terms: Sequence[str]) -> str:

@@ -168,7 +168,9 @@ class SentenceTransformerEmbedder:
             source = self._resolve()
             try:
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
 
+                hf_logging.disable_progress_bar()  # "Loading weights" bars are noise in CLI output and logs
                 st = SentenceTransformer(source, device=self.device)
             except (OSError, ValueError, RuntimeError, KeyError) as exc:
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
