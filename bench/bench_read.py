@@ -3,8 +3,10 @@
 Usage: ``.venv/bin/python bench/bench_read.py [PDF or folder ...] [--repeat N]``.
 Without paths it reads every PDF under ../shared/corpus/{real,seeds}/pdf. Each reader
 runs over all files ``--repeat`` times (default 3) in this one process; the best run
-counts. OCR is off so the numbers measure reading, not tesseract. Prints a table and
-the ratio read_document / raw pypdfium2.
+counts. OCR is off so the numbers measure reading, not tesseract. Prints a table, the
+ratio read_document / raw pypdfium2, and how many pages took the pdfplumber table path
+(pages PDFium found ruled, see saksfinn.extractors.pdf_tables). ``--sample`` adds the
+project's generated corpus (corpus/documents).
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 
+from saksfinn.extractors.pdf import read_pdf
 from saksfinn.extractors.read import read_document
 from saksfinn.models.ids import sha256_bytes
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DIRS = (REPO.parent / "shared" / "corpus" / "real" / "pdf", REPO.parent / "shared" / "corpus" / "seeds" / "pdf")
+SAMPLE_DIR = REPO / "corpus" / "documents"
 
 
 def raw_pdfium(data: bytes) -> int:
@@ -59,8 +63,16 @@ def best_rate(reader: Callable[[bytes], int], files: list[bytes], repeat: int) -
     return pages, pages / best if best > 0 else float("inf")
 
 
-def collect(paths: list[str]) -> list[Path]:
+def table_pages(files: list[bytes]) -> tuple[int, int]:
+    """(pages read with pdfplumber's table finder, PDFs with such pages), untimed."""
+    counts = [len(read_pdf(data, ocr="off").table_pages) for data in files]
+    return sum(counts), sum(1 for c in counts if c)
+
+
+def collect(paths: list[str], sample: bool = False) -> list[Path]:
     roots = [Path(p) for p in paths] or [d for d in DEFAULT_DIRS if d.is_dir()]
+    if sample and SAMPLE_DIR.is_dir():
+        roots.append(SAMPLE_DIR)
     found: list[Path] = []
     for root in roots:
         found.extend(sorted(root.rglob("*.pdf")) + sorted(root.rglob("*.PDF")) if root.is_dir() else [root])
@@ -71,8 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sample", action="store_true", help="also read corpus/documents")
     args = parser.parse_args(argv)
-    files = collect(args.paths)
+    files = collect(args.paths, args.sample)
     if not files:
         print("no PDFs found", file=sys.stderr)
         return 1
@@ -91,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:32} {pages:6d} {rate:9.1f}")
     ratio = rows[2][2] / rows[0][2]
     print(f"read_document / raw pypdfium2 = {ratio:.0%} (target >= 30%)")
+    ruled, docs = table_pages(datas)
+    print(f"pdfplumber table path: {ruled} of {rows[2][1]} pages ({docs} PDFs)")
     return 0
 
 

@@ -132,7 +132,7 @@ def _read_page(doc: pdfium.PdfDocument, index: int, can_ocr: bool, languages: st
         finally:
             textpage.close()
         if lines:
-            return RawPage(number=number, lines=lines, width=width, height=height, ruled=has_ruled_table(page.raw))
+            return RawPage(number=number, lines=lines, width=width, height=height, ruled=has_ruled_table(page.raw, width, height))
         if not _has_image(page.raw):
             return RawPage(number=number, lines=(), width=width, height=height)
         if not can_ocr:

@@ -129,14 +129,21 @@ def bold_share(probe: CharProbe, text: str, first: int, last: int) -> float:
     """Share of the non-space characters in ``text[first:last+1]`` that are in bold words.
 
     A word counts as bold when its first character is (and, for words of 4+ characters,
-    its last one too)."""
-    total = bold = 0
-    for word in _WORD_RE.finditer(text, first, last + 1):
-        n = word.end() - word.start()
-        total += n
-        if probe.bold(word.start()) and (n < 4 or probe.bold(word.end() - 1)):
-            bold += n
-    return bold / total if total else 0.0
+    its last one too). Returns 0.0 at once when the line's first or last character is not
+    bold, and stops counting once the share cannot reach :data:`BOLD_SHARE`."""
+    if not probe.bold(first) or (last > first and not probe.bold(last)):
+        return 0.0
+    words = [(m.start(), m.end()) for m in _WORD_RE.finditer(text, first, last + 1)]
+    total = sum(end - start for start, end in words)
+    allowed = (1 - BOLD_SHARE) * total
+    missing = 0
+    for start, end in words[1:-1]:
+        n = end - start
+        if not probe.bold(start) or (n >= 4 and not probe.bold(end - 1)):
+            missing += n
+            if missing > allowed:
+                return 0.0
+    return (total - missing) / total if total else 0.0
 
 
 def _stacked(probe: CharProbe, text: str, first: int, last: int, box0: tuple[float, float, float, float]) -> bool:

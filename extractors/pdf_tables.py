@@ -6,8 +6,9 @@ Contract:
   content parsing): thin paths are rulings, other paths contribute their four edges. A
   page is "ruled" when the rulings take ≥ 3 distinct heights and ≥ 3 distinct x
   positions and cross at least :data:`MIN_CROSSINGS` times (a 2 × 2 cell grid). Pages
-  with more than :data:`MAX_OBJECTS` objects (maps, drawings) are never ruled, so the
-  costly path below never runs on them.
+  larger than A3 or with more than :data:`MAX_OBJECTS` objects (plan maps, drawings) are
+  never ruled, so the costly path below never runs on them (pdfminer takes ~0.5 s on an
+  A0 map).
 * :func:`find_ruled_tables` opens the PDF with pdfplumber once, reads only the given
   pages, and returns each page's tables (``page.find_tables()`` with the default
   "lines" strategy) as rows of cleaned cell texts. It costs ~50–120 ms per page (pdfminer
@@ -39,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 MAX_OBJECTS = 1500
 """Pages (or forms) with more page objects than this are not searched for tables."""
+MAX_AREA_PT2 = 1.1 * 842 * 1191
+"""Pages larger than A3 (plan maps, drawings) are not searched for tables."""
 MIN_CROSSINGS = 9
 """Crossings of horizontal and vertical rulings that make a grid (3 × 3 = 2 × 2 cells)."""
 _RULE_PT = 3.0  # a path thinner than this is a ruling
@@ -90,9 +93,9 @@ def _path_bounds(parent: object, depth: int = 0, budget: list[int] | None = None
             yield from _path_bounds(obj, depth + 1, budget)
 
 
-def has_ruled_table(page_raw: object) -> bool:
+def has_ruled_table(page_raw: object, width: float, height: float) -> bool:
     """Whether the page's vector paths form a grid of at least 2 × 2 cells (see contract)."""
-    if pdfium_c.FPDFPage_CountObjects(page_raw) > MAX_OBJECTS:
+    if width * height > MAX_AREA_PT2 or pdfium_c.FPDFPage_CountObjects(page_raw) > MAX_OBJECTS:
         return False
     horizontal: set[tuple[int, int, int]] = set()  # (y, x from, x to)
     vertical: set[tuple[int, int, int]] = set()  # (x, y from, y to)

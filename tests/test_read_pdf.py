@@ -8,11 +8,15 @@ import random
 import re
 import shutil
 from difflib import SequenceMatcher
+from pathlib import Path
 
 import pytest
 from fpdf import FPDF
 from fpdf.enums import EncryptionMethod
 
+from saksfinn.extractors.pdf import read_pdf
+from saksfinn.extractors.pdf_model import PdfLine
+from saksfinn.extractors.pdf_tables import RuledTable, TableRow, splice_tables
 from saksfinn.extractors.read import read_document
 from saksfinn.models.document import PAGE_SEPARATOR, Document
 from saksfinn.models.errors import (
@@ -270,3 +274,143 @@ def test_every_corpus_pdf_reads(shared_corpus):
         for page in doc.pages:
             assert doc.text[page.start : page.start + len(page.text)] == page.text
             assert set(page.heading_lines) <= set(page.text.split("\n"))
+
+
+# --- bold headings (R1b) --------------------------------------------------------------
+
+SAMPLE_DOCS = Path(__file__).resolve().parents[1] / "corpus" / "documents"
+
+
+def _body_page(pdf: FPDF, y0: float = 60) -> None:
+    for i in range(6):
+        _line(pdf, y0 + 6 * i, f"Vanlig brødtekst linje {i} med mange ord i seg.")
+
+
+@pytest.mark.parametrize(
+    ("bold_text", "is_heading"),
+    [
+        ("Saksopplysninger", True),
+        ("Kommunedirektøren tilrår at kommunestyret gjer slikt vedtak:", True),
+        ("Hei.", False),
+        ("Vi viser til brevet ditt,", False),
+        ("Dette er en lang utheva linje med tretten ord som ikke er noen overskrift", False),
+    ],
+)
+def test_bold_line_heading_rule(bold_text, is_heading):
+    pdf = _pdf()
+    pdf.add_page()
+    _line(pdf, 30, bold_text, style="B")
+    _body_page(pdf, 40)
+    doc = _read(pdf)
+    assert bold_text in doc.pages[0].text.split("\n")
+    assert (bold_text in doc.pages[0].heading_lines) is is_heading
+
+
+def test_partly_bold_line_is_not_a_heading():
+    pdf = _pdf()
+    pdf.add_page()
+    pdf.set_xy(20, 30)
+    _font(pdf, "B")
+    pdf.write(6, "Vedtak ")
+    _font(pdf, "")
+    pdf.write(6, "i saken ble fattet i dag")
+    _body_page(pdf, 40)
+    doc = _read(pdf)
+    assert "Vedtak i saken ble fattet i dag" in doc.pages[0].text.split("\n")
+    assert doc.pages[0].heading_lines == ()
+
+
+def test_bold_text_beside_a_label_is_not_a_heading():
+    # a label column ("PTN-139/12", "Tilråding:") with the vote set in bold beside it
+    pdf = _pdf()
+    pdf.add_page()
+    _line(pdf, 30, "PTN-139/12", style="B")
+    _line(pdf, 36, "Tilråding:", style="B")
+    _line(pdf, 30, "Som rådmannen - samrøystes", x=60, style="B")
+    _body_page(pdf, 50)
+    page = _read(pdf).pages[0]
+    assert "Som rådmannen - samrøystes" in page.text.split("\n")
+    assert "Tilråding:" in page.heading_lines
+    assert "Som rådmannen - samrøystes" not in page.heading_lines
+
+
+def test_boe_vote_line_is_not_a_heading(shared_corpus):
+    page = _read_corpus(shared_corpus / BOE).pages[1]
+    assert "Som rådmannen - samrøystes" in page.text.split("\n")
+    assert "Som rådmannen - samrøystes" not in page.heading_lines
+    assert {"Tilråding:", "Vedtak:"} <= set(page.heading_lines)
+
+
+# --- ruled tables (R1b) ---------------------------------------------------------------
+
+
+def _ruled_table_pdf(rows: list[tuple[str, ...]], *, widths: tuple[int, ...] | None = None) -> bytes:
+    pdf = _pdf()
+    pdf.add_page()
+    _line(pdf, 20, "Saksgang", style="B", size=14)
+    pdf.set_xy(20, 30)
+    _font(pdf, "", 10)
+    with pdf.table(col_widths=widths, first_row_as_headings=True, line_height=6) as table:
+        for row in rows:
+            cells = table.row()
+            for value in row:
+                cells.cell(value)
+    _body_page(pdf, 120)
+    return bytes(pdf.output())
+
+
+def test_ruled_two_column_table_read_as_rows():
+    # two columns: the gap rule (2+ wide gaps) cannot see these cells, the rulings can
+    rows = [("Saksnr", "Tittel"), ("PS 13/25", "Detaljregulering for Moan sentrum"), ("PS 14/25", "Skolebruksplan")]
+    reading = read_pdf(_ruled_table_pdf(rows, widths=(1, 4)), ocr="off")
+    lines = reading.pages[0].text.split("\n")
+    assert reading.table_pages == (1,)
+    for row in rows:
+        assert " | ".join(row) in lines
+    assert "Saksnr Tittel" not in lines
+    assert not any("|" in h for h in reading.pages[0].heading_lines)
+    assert "Saksgang" in reading.pages[0].heading_lines
+    assert lines.index("Saksgang") < lines.index("Saksnr | Tittel")
+
+
+def test_page_without_grid_takes_no_table_path():
+    pdf = _pdf()
+    pdf.add_page()
+    pdf.rect(15, 25, 180, 60)  # one framed box is not a table
+    _line(pdf, 30, "Innramma tekst i en boks.")
+    _body_page(pdf, 40)
+    reading = read_pdf(bytes(pdf.output()), ocr="off")
+    assert reading.table_pages == ()
+    assert "Innramma tekst i en boks." in reading.pages[0].text
+
+
+def test_sample_corpus_saksgang_rows():
+    path = SAMPLE_DOCS / "Bærum" / "2025-02-04_saksfremlegg_heltidskultur.pdf"
+    if not path.exists():
+        pytest.skip("sample corpus not generated (make corpus)")
+    reading = read_pdf(path.read_bytes(), ocr="off")
+    lines = reading.pages[0].text.split("\n")
+    assert 1 in reading.table_pages
+    assert "Utvalg | Møtedato | Saksnr" in lines
+    assert "Formannskapet | 26.02.2025 | 019/25" in lines
+    assert "Utvalg | Møtedato | Saksnr" not in reading.pages[0].heading_lines
+
+
+def _pline(text: str, top: float, *, bold: bool = False) -> PdfLine:
+    return PdfLine(text, 11.0, bold, top, left=60.0, right=200.0)
+
+
+def test_splice_keeps_one_cell_rows_and_text_outside():
+    lines = [_pline("Før tabellen", 50), _pline("SAKSGANG", 105, bold=True), _pline("Utval Møtedato", 115),
+             _pline("Kommunestyret 17.12.2012", 125), _pline("Etter tabellen", 200)]  # fmt: skip
+    table = RuledTable(
+        x0=55, top=100, x1=500, bottom=132,
+        rows=(TableRow(100, 110, ("SAKSGANG",)), TableRow(110, 120, ("Utval", "Møtedato")),
+              TableRow(120, 132, ("Kommunestyret", "17.12.2012"))),
+    )  # fmt: skip
+    out = splice_tables(lines, [table])
+    assert [line.text for line in out] == [
+        "Før tabellen", "SAKSGANG", "Utval | Møtedato", "Kommunestyret | 17.12.2012", "Etter tabellen"
+    ]  # fmt: skip
+    assert out[1].bold and not out[1].table
+    assert out[2].table and out[3].table and not out[4].table
