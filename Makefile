@@ -11,6 +11,7 @@ export PREFECT_HOME ?= $(CURDIR)/.saksfinn/prefect
 .PHONY: run install system-deps test test-fast bench corpus clean
 
 run: install system-deps
+	@mkdir -p "$(PREFECT_HOME)"
 	$(BIN)/saksfinn ingest corpus/documents
 	$(BIN)/saksfinn status
 	$(BIN)/saksfinn search "heltidskultur erfaringer" --top 3
@@ -35,6 +36,7 @@ system-deps:
 	fi
 
 test: install system-deps
+	@mkdir -p "$(PREFECT_HOME)"
 	$(BIN)/python -m pytest -q
 
 test-fast: install

@@ -30,6 +30,8 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_NORWEGIAN
 
 log = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG on import; hand the level back to the application.
+logging.getLogger("bm25s").setLevel(logging.NOTSET)
 
 MIN_PART = 4
 LINKING = ("s", "e")

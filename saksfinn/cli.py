@@ -36,8 +36,8 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progr
     level = logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("saksfinn").setLevel(level)
-    for noisy in ("bm25s", "httpx", "sentence_transformers", "transformers", "faiss"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)  # bm25s forces DEBUG on import
+    for noisy in ("httpx", "sentence_transformers", "transformers", "faiss"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def fail(message: str) -> None:
