@@ -1,0 +1,221 @@
+"""The HTML pages (Norwegian Bokmål), the source files by document id, and exports.
+
+Pages parse their query string leniently (empty form fields mean "any") and answer
+bad input with the page and a message, status 422, never a 500. Files are looked up
+by document id in the store; the path on disk comes only from the store's own row and
+must lie inside ``settings.files_dir``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from pydantic import ValidationError
+
+from saksfinn.extractors.themes import THEMES
+from saksfinn.index.export import render
+from saksfinn.models import DocType
+from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
+from saksfinn.web import charts
+from saksfinn.web.data import document_view, filtered_rows, rows_for_hits, year_span
+from saksfinn.web.params import FORM, ExportParams, SearchParams, error_text, form_values, is_document_id
+from saksfinn.web.state import AppState
+
+log = logging.getLogger(__name__)
+router = APIRouter(include_in_schema=False)
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+TYPE_LABELS = {
+    "passage": "Tekstutdrag", "decision": "Vedtak/innstilling", "goal": "Mål", "experience": "Erfaring",
+    "project": "Prosjekt",
+}
+POLARITY_LABELS = {"positive": "positiv", "negative": "negativ"}
+DOC_TYPE_LABELS = {
+    "saksfremlegg": "Saksfremlegg", "møteprotokoll": "Møteprotokoll", "rapport": "Rapport",
+    "presentasjon": "Presentasjon", "annet": "Annet",
+}
+MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+          "november", "desember")
+SNIPPET_CHARS = 600
+INDEX_MISSING = ("Søkeindeksen er ikke bygget ennå. Be en administrator kjøre "
+                 "«saksfinn ingest MAPPE», og prøv igjen etterpå.")
+_MARKED = re.compile(r"«([^«»]*)»")
+
+
+# ---- template helpers -------------------------------------------------------------------
+
+def marked(text: str | None, limit: int = SNIPPET_CHARS) -> Markup:
+    """Escape ``text``, then show «…» (matched words from the index) as <mark>…</mark>."""
+    text = " ".join((text or "").split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return Markup(_MARKED.sub(r"<mark>\1</mark>", str(escape(text))))
+
+
+def norwegian_date(value: Any) -> str:
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, dt.date):
+        return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+    return ""
+
+
+TEMPLATES.env.filters["marked"] = marked
+TEMPLATES.env.filters["dato"] = norwegian_date
+TEMPLATES.env.globals.update(
+    TYPE_LABELS=TYPE_LABELS, POLARITY_LABELS=POLARITY_LABELS, DOC_TYPE_LABELS=DOC_TYPE_LABELS, THEMES=THEMES,
+)
+
+
+def _state(request: Request) -> AppState:
+    return request.app.state.saksfinn
+
+
+def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+
+
+def error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
+    return page(request, "error.html", {"title": title, "message": message}, status)
+
+
+def _filter_choices(state: AppState) -> dict[str, Any]:
+    first, last = year_span(state.store)
+    municipalities = sorted(m for m in state.store.counts_by("municipality") if m != "ukjent")
+    return {
+        "municipalities": municipalities,
+        "years": list(range(last, first - 1, -1)),
+        "doc_types": [d.value for d in DocType],
+        "themes": THEMES,
+    }
+
+
+def _query(request: Request) -> dict[str, str]:
+    return {k: v for k, v in request.query_params.items()}
+
+
+# ---- pages ------------------------------------------------------------------------------
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(request: Request) -> HTMLResponse:
+    """The search box, filters and results."""
+    state = _state(request)
+    query = _query(request)
+    context: dict[str, Any] = {"form": form_values(query), **_filter_choices(state), "hits": None, "error": None}
+    status = 200
+    if query.get("q", "").strip():
+        try:
+            params = SearchParams.model_validate(query, context=FORM)
+            context["hits"] = state.searcher.search(params.q, **params.search_kwargs())
+            context["export_query"] = request.url.query
+        except ValidationError as exc:
+            context["error"], status = f"Ugyldig søk: {error_text(exc)}", 422
+        except IndexNotBuiltError:
+            context["error"], status = INDEX_MISSING, 503
+        except SaksfinnError as exc:
+            context["error"], status = f"Ugyldig søk: {exc}", 422
+    else:
+        context["documents"] = sum(state.store.counts_by("status").values())
+    return page(request, "search.html", context, status)
+
+
+@router.get("/dokument/{document_id}", response_class=HTMLResponse)
+def document_page(request: Request, document_id: str) -> HTMLResponse:
+    """Metadata, findings grouped by kind, and sections of one document."""
+    if not is_document_id(document_id):
+        return error_page(request, 404, "Fant ikke dokumentet", "Lenken peker ikke på et dokument.")
+    view = document_view(_state(request).store, document_id)
+    if view is None:
+        return error_page(request, 404, "Fant ikke dokumentet", "Dokumentet finnes ikke i arkivet.")
+    return page(request, "document.html", {"doc": view})
+
+
+@router.get("/oversikt", response_class=HTMLResponse)
+def overview_page(request: Request) -> HTMLResponse:
+    """Charts: findings per theme by municipality and by year; experiences by polarity."""
+    state = _state(request)
+    ov = state.overview.get(state.store)
+    names = {t: THEMES.get(t, t) for t in ov.themes}
+    themes = sorted(ov.themes, key=lambda t: names[t])
+    context = {
+        "ov": ov,
+        "by_municipality": charts.heatmap(themes, ov.municipalities, ov.theme_municipality, row_label=names),
+        "by_year": charts.stacked_columns(ov.years, themes, ov.theme_year, series_label=names),
+        "experiences": charts.diverging_bars(
+            [t for t in themes if ov.experiences.get((t, "positive")) or ov.experiences.get((t, "negative"))],
+            {t: ov.experiences.get((t, "negative"), 0) for t in themes},
+            {t: ov.experiences.get((t, "positive"), 0) for t in themes},
+            row_label=names,
+        ),
+    }
+    return page(request, "overview.html", context)
+
+
+@router.get("/eksport")
+def export(request: Request) -> Response:
+    """Findings of the current search (or filter) as CSV or Excel, in the export format."""
+    state = _state(request)
+    try:
+        params = ExportParams.model_validate(_query(request), context=FORM)
+        search = params.search_params()
+        if search is not None:
+            hits = state.searcher.search(search.q, **search.search_kwargs())
+            rows = rows_for_hits(state.store, hits, params.finding_params())
+        else:
+            rows = list(filtered_rows(state.store, params.finding_params()))
+    except ValidationError as exc:
+        return error_page(request, 422, "Ugyldig eksport", error_text(exc))
+    except IndexNotBuiltError:
+        return error_page(request, 503, "Søket er ikke klart", INDEX_MISSING)
+    except SaksfinnError as exc:
+        return error_page(request, 422, "Ugyldig eksport", str(exc))
+    media = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[params.format]
+    stamp = dt.date.today().isoformat()
+    return Response(render(rows, params.format), media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="saksfinn-funn-{stamp}.{params.format}"'})
+
+
+@router.get("/files/{document_id}")
+def source_file(request: Request, document_id: str) -> Response:
+    """The stored copy of a document's source file, looked up by id only.
+
+    PDFs open inline (``#page=N`` in the link makes the viewer jump); any other
+    format is sent as plain text so stored HTML never runs in the app's origin.
+    """
+    state = _state(request)
+    if not is_document_id(document_id):
+        return error_page(request, 404, "Fant ikke filen", "Lenken peker ikke på et dokument.")
+    row = state.store.document_row(document_id)
+    path = _stored_file(row, state.settings.files_dir) if row else None
+    if path is None:
+        return error_page(request, 404, "Fant ikke filen", "Originalfilen er ikke lagret for dette dokumentet.")
+    if row.get("media_type") == "application/pdf":
+        return FileResponse(path, media_type="application/pdf", content_disposition_type="inline",
+                            filename=f"{document_id[:12]}.pdf")
+    return FileResponse(path, media_type="text/plain; charset=utf-8", content_disposition_type="inline",
+                        filename=f"{document_id[:12]}.txt")
+
+
+def _stored_file(row: dict[str, Any], files_dir: Path) -> Path | None:
+    """The row's stored copy, if it exists and lies inside ``files_dir``."""
+    stored = row.get("file_path")
+    if not stored:
+        return None
+    root = files_dir.resolve()
+    path = Path(stored).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        log.warning("stored file for %s is outside %s or missing", row.get("document_id"), root)
+        return None
+    return path

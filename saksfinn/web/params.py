@@ -1,0 +1,144 @@
+"""Request parameters of the web app, validated once for the HTML pages and the API.
+
+Every bound is here: query length, ``top``, ``limit``, years, and the closed
+vocabularies (hit type, document type, polarity, theme). The same models serve the
+API (strict, as the OpenAPI schema says) and the pages, which validate with
+``context=FORM`` so that an empty form field means "any". Anything invalid is a 422.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from saksfinn.extractors.themes import THEMES
+from saksfinn.flows.searching import MAX_QUERY_CHARS
+from saksfinn.models import FINDING_TYPES, DocType
+
+MAX_TOP = 100
+MAX_LIMIT = 1000
+MIN_YEAR, MAX_YEAR = 1900, 2100
+DOCUMENT_ID = re.compile(r"^[0-9a-f]{64}$")
+
+HitType = Literal["passage", "decision", "goal", "experience", "project"]
+FindingType = Literal["decision", "goal", "experience", "project"]
+DocTypeName = Literal[tuple(d.value for d in DocType)]  # type: ignore[valid-type]
+ThemeId = Literal[tuple(THEMES)]  # type: ignore[valid-type]
+Polarity = Literal["positive", "negative"]
+Mode = Literal["hybrid", "bm25", "dense"]
+
+assert set(FindingType.__args__) == set(FINDING_TYPES)  # type: ignore[attr-defined]
+
+
+FORM = {"form": True}
+
+
+def is_document_id(value: str) -> bool:
+    """True for a full sha256 hex id (the only way files and documents are addressed)."""
+    return bool(DOCUMENT_ID.fullmatch(value))
+
+
+class _Filters(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    municipality: str | None = Field(None, max_length=100, description="Kommune (eksakt navn, uavhengig av store/små bokstaver)")
+    doc_type: DocTypeName | None = Field(None, description="Dokumenttype")
+    polarity: Polarity | None = Field(None, description="Erfaringer: positive eller negative")
+    theme: ThemeId | None = Field(None, description="Tema-id")
+    year_from: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR, description="Fra og med år")
+    year_to: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR, description="Til og med år")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_missing(cls, data: Any, info: ValidationInfo) -> Any:
+        """From an HTML form (``context={"form": True}``) an empty field means "any"."""
+        if isinstance(data, dict) and (info.context or {}).get("form"):
+            return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
+        return data
+
+    @field_validator("municipality")
+    @classmethod
+    def _tidy(cls, value: str | None) -> str | None:
+        return " ".join(value.split()) or None if value is not None else None
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> "_Filters":
+        """A reversed range (2026–2020) means the same years as 2020–2026."""
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            lo, hi = self.year_to, self.year_from
+            object.__setattr__(self, "year_from", lo)
+            object.__setattr__(self, "year_to", hi)
+        return self
+
+
+class SearchParams(_Filters):
+    """``GET /api/search`` and the search page."""
+
+    q: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, pattern=r"\S", description="Søketekst på norsk")
+    type: HitType | None = Field(None, description="passage eller en funntype")
+    top: int = Field(10, ge=1, le=MAX_TOP, description="Antall treff")
+    mode: Mode = Field("hybrid", description="hybrid, bm25 eller dense")
+
+    @field_validator("q")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("søketeksten er tom")
+        return value
+
+    def search_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``Searcher.search``."""
+        return {
+            "top": self.top, "mode": self.mode, "municipality": self.municipality, "type": self.type,
+            "doc_type": self.doc_type, "polarity": self.polarity, "theme": self.theme,
+            "year_from": self.year_from, "year_to": self.year_to,
+        }
+
+
+class FindingParams(_Filters):
+    """``GET /api/findings`` and the export of a filter without a query."""
+
+    type: FindingType | None = Field(None, description="Funntype")
+    document_id: str | None = Field(None, pattern=DOCUMENT_ID.pattern, description="Dokument-id (sha256)")
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+
+class ExportParams(_Filters):
+    """The export buttons: the current search (``q``) or filter, as CSV or Excel."""
+
+    format: Literal["csv", "xlsx"] = "csv"
+    q: str | None = Field(None, max_length=MAX_QUERY_CHARS)
+    type: HitType | None = None
+    document_id: str | None = Field(None, pattern=DOCUMENT_ID.pattern)
+
+    def finding_params(self) -> FindingParams:
+        ftype = None if self.type in (None, "passage") else self.type
+        return FindingParams(**self.model_dump(exclude={"format", "q", "type"}, exclude_none=True), type=ftype,
+                             limit=MAX_LIMIT)
+
+    def search_params(self) -> SearchParams | None:
+        if not self.q or not self.q.strip():
+            return None
+        return SearchParams(**self.model_dump(exclude={"format", "document_id"}, exclude_none=True), top=MAX_TOP)
+
+
+def form_values(query: dict[str, str]) -> dict[str, str]:
+    """The query string as given, for refilling the search form (never trusted beyond that)."""
+    keys = ("q", "municipality", "doc_type", "type", "polarity", "theme", "year_from", "year_to")
+    return {k: query.get(k, "")[:MAX_QUERY_CHARS] for k in keys}
+
+
+def error_text(exc: Exception) -> str:
+    """One line for a person from a pydantic ValidationError (or any error)."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        parts = []
+        for e in errors():
+            where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "path"))
+            parts.append(f"{where}: {e.get('msg')}" if where else str(e.get("msg")))
+        return "; ".join(parts)
+    return str(exc)
