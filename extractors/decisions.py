@@ -2,18 +2,24 @@
 
 Anchors are found in ``Document.text`` itself (labels on their own line, optionally
 with the text after a colon): ``Innstilling``, ``Innstilling til vedtak``,
-``Kommunedirektørens/Rådmannens forslag til vedtak``, ``Administrasjonens innstilling``,
-``Rådmannen tilrår``, ``Tilråding``, ``Vedtak``, ``<Body>s vedtak``. A decision's text
-runs from the label to the next label, stop heading (``Saksopplysninger``, ``Behandling``,
-``Vedlegg``, ...), case header, vote line or signature block, and keeps numbered and
-lettered sub-points. Competing motions (``Forslag fra``, ``Endringsforslag``,
-``Forslag fremmet i møtet``) are not labels and never become decisions.
+``Kommunedirektørens/Rådmannens forslag til vedtak`` (also ``... i AMU:``, Nynorsk
+``Rådmannen sitt framlegg til vedtak``), ``Administrasjonens innstilling``,
+``Rådmannen tilrår``, ``Tilråding``, ``Vedtak``, ``<Body>s vedtak`` (without a colon only
+when a sentence follows). A decision's text runs from the label to the next label, stop
+heading (``Saksopplysninger``, ``Behandling``, ``Vedlegg``, ``Kopi sendes``, ...), case
+header, vote line, an appeal body's ``Dette vedtaket er endelig``, a postcode or a
+signature block (``Britt Elin Steinveg Kommunedirektør`` on one line too), and keeps
+numbered and lettered sub-points and number tables. Competing motions (``Forslag fra``,
+``Endringsforslag``, ``Forslag fremmet i møtet``) are not labels and never become decisions.
 
 Body, meeting date and case reference come from the case header
 (``Kommunestyrets behandling av sak 8/2026 i møte den 25.03.2026:``), a body+date line
 (``Formannskapet 18.03.2026``), a case-ref line (``PTN-139/12``) matched against the
 Saksgang table, or ``doc.meta.meetings``. Votes come from the decision's own text
-(``vedteke med 14 mot 10 røyster``, ``samrøystes``) or the case's vote block.
+(``vedteke med 14 mot 10 røyster``, ``samrøystes``) or the case's vote block: for an
+innstilling the vote after it (never background text past ``Saksopplysninger``; as
+proposal ``1)`` it lost when ``Dermed ble forslag 2 vedtatt``), for a vedtak the decisive
+vote, unless the case voted point by point (several innstillinger), where no count is given.
 A decision that only says ``Som rådmannen`` / ``Som innstillingen`` keeps that text and
 gets ``resolved_text`` = the decision it refers to.
 """
@@ -27,21 +33,23 @@ from dataclasses import dataclass
 
 from saksfinn.extractors.textspans import Line, in_boilerplate, locate, split_lines, trim_span
 from saksfinn.extractors.themes import classify_themes
-from saksfinn.extractors.votes import VoteResult, parse_votes
+from saksfinn.extractors.votes import DERMED_RE, VoteResult, parse_votes
 from saksfinn.models.document import Document, Meeting
 from saksfinn.models.findings import Decision
 
 log = logging.getLogger(__name__)
 
 NAME = "decisions"
-VERSION = "1"
+VERSION = "2"
 EXTRACTOR = f"{NAME}@{VERSION}"
 
-_WHO = r"(?P<who>[A-ZÆØÅa-zæøå][\wæøåÆØÅ\-]*?s)"
+_WHO = r"(?P<who>[A-ZÆØÅa-zæøå][\wæøåÆØÅ\-]*?s|[A-ZÆØÅ][\wæøåÆØÅ\-]*\s+(?:sitt|sin|si))"
+"""Whose proposal / decision: ``Rådmannens``, Nynorsk ``Rådmannen sitt``."""
 _INNSTILLING_RE = re.compile(
     rf"(?:{_WHO}\s+)?(?:(?:revidert|ny|endelig|endelige|endret)\s+)?"
     r"(?:(?:forslag|framlegg)\s+til\s+(?:vedtak|innstilling|innstilling\s+til\s+vedtak)"
     r"|innstilling(?:\s+til\s+vedtak)?|innstillinga|tilråding|tilrådinga)"
+    r"(?:\s+i\s+(?P<for_body>[\wæøåÆØÅ\-]+(?:\s+[\wæøåÆØÅ\-]+){0,4})(?=\s*:))?"
     r"|(?P<who2>rådmannen|kommunedirektøren|administrasjonen|rådmann|kommunedirektør)\s+"
     r"(?:tilrår|rår\s+til|innstiller(?:\s+på)?)",
     re.IGNORECASE,
@@ -56,7 +64,8 @@ _LABEL_TAIL_RE = re.compile(r"\s*(?::\s*(?P<inline>.*))?$", re.DOTALL)
 _NOT_WHO = {"forslags", "endringsforslags", "tilleggsforslags", "als", "os"}
 
 _CASE_HEADER_RE = re.compile(
-    r"^(?P<body>[A-ZÆØÅ][\wæøåÆØÅ .\-]{2,80}?)\s+behandling\s+av\s+sak\s+(?P<ref>\d+/\d+)"
+    r"^(?P<body>[A-ZÆØÅ][\wæøåÆØÅ .\-]{2,80}?)\s+(?:sin\s+|si\s+)?(?:behandling|handsaming)"
+    r"\s+av\s+sak\s+(?P<ref>\d+/\d+)"
     r"(?:\s+i\s+møte\s+(?:den\s+)?(?P<date>\d{1,2}\.\d{1,2}\.\d{4}))?",
     re.IGNORECASE,
 )
@@ -66,22 +75,32 @@ _BODY_DATE_RE = re.compile(
 )
 _CASE_REF_LINE_RE = re.compile(r"^(?P<ref>[A-ZÆØÅ]{1,6}\s?-\s?\d+/\d+)\s*$")
 _STOP_RE = re.compile(
-    r"^(?:saksopplysninger|saksutredning|saksomtale|saksframstilling|saksfremstilling|saksframlegg"
+    r"^(?:saksopplysninger|saksopplysningar|saksutredning|saksutgreiing|saksutgreiding"
+    r"|(?:rådmannens|kommunedirektørens|rådmannen si|kommunedirektøren si)\s+vurdering"
+    r"|økonomiske konsekvensar|saksomtale|saksframstilling|saksfremstilling|saksframlegg"
     r"|sakens bakgrunn|bakgrunn for saken|bakgrunn|behandling|handsaming|hva saken gjelder|kva saka gjeld"
     r"|saken gjelder|saka gjeld|vedlegg|trykte vedlegg|utrykte vedlegg|andre saksdokumenter"
     r"|dokumenter i saken|sammendrag|samandrag|vurdering|saksvurdering|saksvurderinger|vurderingar"
     r"|konklusjon|vedtakskompetanse|hjemmel|heimel|økonomiske konsekvenser|saksgang|møtebehandling"
     r"|avstemning|votering|røysting|protokolltilførsel|rett utskrift|svar fra ordfører|saksdokumenter"
     r"|forslag fremmet i møtet|forslag i møte|forslag i møtet|habilitetsvurdering|innledning"
-    r"|med (?:vennlig |venleg )?hilsen|med helsing|dokumentet er elektronisk|kopi til\s*:|kopi\s*:|mottakere?\s*:"
+    r"|med (?:vennlig |venleg )?hilsen|med helsing|dokumentet er elektronisk"
+    r"|kopi til\s*:|kopi\s*:|kopi sendes|mottakere?\s*:"
     r"|side \d+ av \d+|klageadgang|klagerett|orientering om klage)\b(?:\s*:.*|.{0,40})$",
     re.IGNORECASE,
 )
 _POSTCODE_RE = re.compile(r"^(?!19\d\d|20\d\d)\d{4}$|^\d{4}\s+[A-ZÆØÅ]{3,}$")
+_NUMBER_LINE_RE = re.compile(r"^[\d\s.,\-–]+$")
+# an appeal body's closing line after its decision: "Dette vedtaket er endelig og kan ikke påklages"
+_FINAL_RE = re.compile(
+    r"^(?:[\wæøåÆØÅ]+\s+){0,3}vedtak(?:et|a)?\s+er\s+endel[ei]g\b",
+    re.IGNORECASE,
+)
 _VOTE_LINE_RE = re.compile(
     r"^(?:for\s+(?:forslaget|forslag\s+\d|innstillingen|framlegget)\s+(?:stemte|røysta)"
     r"|(?:imot|mot|i mot)\s+(?:forslaget|innstillingen|framlegget)\s+(?:stemte|røysta)"
-    r"|dermed\s+ble|dette\s+ble\s+satt\s+opp\s+mot|mindretalet|mindretallet|\d\)\s*$"
+    r"|dermed\s+(?:ble|blei|vart)\b|dette\s+(?:ble|vart|blei)\s+(?:satt|sett)\s+opp\s+mot"
+    r"|mindretalet|mindretallet|\d\)\s*$"
     r"|.{0,80}\bfremmet\s+følgende\b|.{0,80}\bfremja\s+(?:følgjande|slikt)\b)",
     re.IGNORECASE,
 )
@@ -142,6 +161,10 @@ def _body_from_genitive(text: str) -> str:
     return text[:-1] if text.endswith("s") and not text.endswith("ss") else text
 
 
+def _capitalize_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _match_label(text: str) -> tuple[str, re.Match[str], str | None] | None:
     """Is ``text`` (one stripped line) a decision label? → (kind, match, inline text)."""
     for kind, regex in (("vedtak", _VEDTAK_RE), ("innstilling", _INNSTILLING_RE)):
@@ -161,6 +184,17 @@ def _match_label(text: str) -> tuple[str, re.Match[str], str | None] | None:
     return None
 
 
+def _is_form_field(lines: list[Line], after: int, kind: str, match: re.Match[str]) -> bool:
+    """A ``Bystyrets vedtak`` line without a colon is a form field unless a sentence follows
+    (``Statsforvalterens vedtak`` / ``Statsforvalteren stadfester kommunens vedtak ...``)."""
+    if kind != "vedtak" or not (match.group("who") or match.group("in_body")):
+        return False
+    if ":" in lines[after - 1].text:
+        return False
+    following = next((ln.stripped for ln in lines[after : after + 3] if not ln.blank), "")
+    return not (following[:1].isupper() and len(following.split()) >= 6)
+
+
 def _find_labels(lines: list[Line]) -> list[_Label]:
     labels: list[_Label] = []
     i = 0
@@ -178,7 +212,7 @@ def _find_labels(lines: list[Line]) -> list[_Label]:
             i += 1
             continue
         kind, match, inline = found
-        if kind == "vedtak" and (match.group("who") or match.group("in_body")) and ":" not in lines[i + span - 1].text:
+        if _is_form_field(lines, i + span, kind, match):
             i += span  # "Bystyrets vedtak" / "Vedtak i kommunestyre" without a colon: a form field, not a label
             continue
         last = lines[i + span - 1]
@@ -191,6 +225,8 @@ def _find_labels(lines: list[Line]) -> list[_Label]:
             body, date = match.group("dbody").strip(), parse_date(match.group("ddate"))
         elif kind == "vedtak" and match.group("in_body") and _is_body(match.group("in_body")):
             body = match.group("in_body").strip().capitalize()
+        elif kind == "innstilling" and match.group("for_body") and _is_body(match.group("for_body")):
+            body = _capitalize_first(match.group("for_body").strip())  # "forslag til vedtak i AMU:"
         labels.append(_Label(kind, i, i + span, inline_start, who, body, date))
         i += span
     return labels
@@ -203,7 +239,8 @@ def _is_stop(lines: list[Line], j: int, label_lines: set[int]) -> bool:
     return bool(
         j in label_lines
         or _STOP_RE.match(text)
-        or _POSTCODE_RE.match(text)
+        or _is_postcode(lines, j)
+        or _FINAL_RE.match(text)
         or _CASE_HEADER_RE.match(text)
         or _AGENDA_ITEM_RE.match(text)
         or _CASE_REF_LINE_RE.match(text)
@@ -213,11 +250,34 @@ def _is_stop(lines: list[Line], j: int, label_lines: set[int]) -> bool:
     )
 
 
+def _is_postcode(lines: list[Line], j: int) -> bool:
+    """``7713 STEINKJER``, or a bare ``7734`` that is not one more number in a table column."""
+    if not _POSTCODE_RE.match(lines[j].stripped):
+        return False
+    previous = next((ln.stripped for ln in reversed(lines[:j]) if not ln.blank), "")
+    return " " in lines[j].stripped or not _NUMBER_LINE_RE.match(previous)
+
+
+def _is_name_and_title(text: str) -> bool:
+    """``Britt Elin Steinveg Kommunedirektør`` (PDF text puts name and title on one line)."""
+    words = text.split()
+    if len(text) >= 90 or text.endswith(".") or len(words) < 3:
+        return False
+    for k in range(2, min(5, len(words))):
+        if not all(re.fullmatch(r"[A-ZÆØÅ][\wæøåÆØÅ\-]+", w) for w in words[:k]):
+            return False
+        if _TITLE_RE.match(" ".join(words[k:])):
+            return True
+    return False
+
+
 def _is_signature(lines: list[Line], j: int) -> bool:
     """Line ``j`` starts a signature paragraph: a short name line followed by a title."""
     text = lines[j].stripped
     if _TITLE_RE.match(text) and len(text) < 60 and not text.endswith("."):
         return j > 0 and lines[j - 1].blank
+    if _is_name_and_title(text):
+        return True
     if not re.fullmatch(r"[A-ZÆØÅ][\wæøåÆØÅ.\-]+(?: [A-ZÆØÅ][\wæøåÆØÅ.\-]+){1,4}", text):
         return False
     k = j + 1
@@ -337,16 +397,20 @@ def _vote_block(lines: list[Line], start: int, end: int) -> str:
     return "\n".join(line.text for line in lines[start:end])
 
 
-def _votes_for_vedtak(lines: list[Line], label: _Label, own_text: str) -> VoteResult:
+def _votes_for_vedtak(lines: list[Line], label: _Label, own_text: str, per_point: bool) -> VoteResult:
+    """Votes for a vedtak: its own text, else the case's decisive vote. When the case voted
+    point by point (several innstillinger), no single vote stands for the whole vedtak."""
     own = parse_votes(own_text)
     if not own.empty:
         return own._replace(adopted=True)
+    if per_point:
+        return VoteResult(adopted=True)
     case_start = _case_start(lines, label.line_index)
     block_lines = lines[case_start : label.line_index]
     # the decisive vote: the last "Dermed ble ..." that is not about an amendment
     dermed = [
         k for k, line in enumerate(block_lines)
-        if re.match(r"^\s*dermed\s+ble\b", line.text, re.IGNORECASE)
+        if DERMED_RE.match(line.text)
     ]
     decisive = [
         k for k in dermed
@@ -362,27 +426,60 @@ def _votes_for_vedtak(lines: list[Line], label: _Label, own_text: str) -> VoteRe
     return result._replace(adopted=True) if not result.empty else VoteResult(adopted=True)
 
 
+_VOTE_HEADING_RE = re.compile(
+    r"^(?:behandling|handsaming|møtebehandling|avstemning|votering|røysting|forslag|protokolltilførsel)\b",
+    re.IGNORECASE,
+)
+
+
+def _vote_window(lines: list[Line], end: int, next_label: int) -> list[Line]:
+    """Lines after an innstilling that can hold its vote: up to the next label or the next prose
+    heading (``Saksopplysninger``, ``Vurdering``, ...), so background text never lends its votes."""
+    block = lines[end:next_label]
+    for k, line in enumerate(block):
+        text = line.stripped
+        if text and _STOP_RE.match(text) and not _VOTE_HEADING_RE.match(text):
+            return block[:k]
+    return block
+
+
+def _numbered_first(lines: list[Line], label: _Label) -> bool:
+    """The innstilling is proposal ``1)`` of a ``1) ... Dette ble satt opp mot: 2) ...`` vote."""
+    return any(lines[k].stripped == "1)" for k in range(max(0, label.line_index - 6), label.line_index))
+
+
 def _votes_for_innstilling(lines: list[Line], label: _Label, own_text: str, end: int, next_label: int) -> VoteResult:
     own = parse_votes(own_text)
     if not own.empty:
         return own
-    block = lines[end:next_label]
+    block = _vote_window(lines, end, next_label)
     dermed_index = next(
-        (k for k, line in enumerate(block) if re.match(r"^\s*dermed\s+ble\b", line.text, re.I)), None
+        (k for k, line in enumerate(block) if DERMED_RE.match(line.text)), None
     )
     if dermed_index is None:
         result = parse_votes(_vote_block(block, 0, len(block)))
         return result if result.unanimous else VoteResult()
     line = block[dermed_index].text
-    numbered_first = any(
-        lines[k].stripped == "1)" for k in range(max(0, label.line_index - 6), label.line_index)
-    )
+    result = parse_votes(_vote_block(block, 0, dermed_index + 1))
+    number = re.search(r"\bforslag\s+(\d)\b", line, re.I)
+    if number and _numbered_first(lines, label):
+        # "Dermed ble forslag 2 vedtatt": the innstilling (proposal 1) lost
+        adopted = None if result.adopted is None else (number.group(1) == "1") == result.adopted
+        return result._replace(adopted=adopted)
     about_this = re.search(r"innstilling|tilråding", line, re.I) or (
-        numbered_first and re.search(r"forslag\s+1\b", line, re.I)
-    ) or (re.search(r"\bforslaget\b", line, re.I) and not re.search(r"endrings|tilleggs", line, re.I))
-    if not about_this:
-        return VoteResult()
-    return parse_votes(_vote_block(block, 0, dermed_index + 1))
+        re.search(r"\bforslaget\b", line, re.I) and not re.search(r"endrings|tilleggs", line, re.I)
+    )
+    return result if about_this else VoteResult()
+
+
+def _voted_per_point(lines: list[Line], labels: list[_Label], label: _Label) -> bool:
+    """More than one innstilling was put to the vote in this case (``Innstilling: 1. ...``,
+    ``Innstilling: 2. ...``) before the vedtak."""
+    case_start = _case_start(lines, label.line_index)
+    earlier = [
+        lab for lab in labels if lab.kind == "innstilling" and case_start <= lab.line_index < label.line_index
+    ]
+    return len(earlier) > 1
 
 
 def _resolve(text: str, label: _Label, earlier: list[tuple[_Label, Decision]]) -> str | None:
@@ -428,7 +525,7 @@ def extract_decisions(doc: Document, nlp: object | None = None) -> list[Decision
             continue  # "(Saken legges frem uten innstilling)", or only a date / number under the label
         body, date, case_ref = _context(lines, label, meetings)
         if label.kind == "vedtak":
-            votes = _votes_for_vedtak(lines, label, own_text)
+            votes = _votes_for_vedtak(lines, label, own_text, _voted_per_point(lines, labels, label))
         else:
             votes = _votes_for_innstilling(lines, label, own_text, end_index, next_label)
         resolved = _resolve(own_text.strip(), label, made)

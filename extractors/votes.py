@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 _NUM = r"(\d{1,3})"
 _FOR_AGAINST_RE = re.compile(
-    rf"(?:vedtatt|vedteke|vedtekne|vedtas|vedtatt|godkjent|godkjend)\s+med\s+{_NUM}\s+mot\s+{_NUM}"
+    rf"(?:vedtatt|vedteke|vedteken|vedtekne|vedtas|godkjent|godkjend)\s+med\s+{_NUM}\s+mot\s+{_NUM}"
     r"(?:\s+(?:stemmer|røyster|røyster|stemme|røyst))?",
     re.IGNORECASE,
 )
@@ -34,7 +34,9 @@ _UNANIMOUS_RE = re.compile(r"\b(?:enstemmig|einstemmig|samrøystes|samrøystes|e
 _NOT_ADOPTED_RE = re.compile(
     r"\b(?:ikke|ikkje)\s+(?:vedtatt|vedteke|godkjent)|\bfalt\b|\bfall\b|\bforkasta?\b", re.IGNORECASE
 )
-_ADOPTED_RE = re.compile(r"\b(?:vedtatt|vedteke|vedtekne|godkjent|godkjend|bifalt)\b", re.IGNORECASE)
+_ADOPTED_RE = re.compile(r"\b(?:vedtatt|vedteke|vedteken|vedtekne|godkjent|godkjend|bifalt)\b", re.IGNORECASE)
+DERMED_RE = re.compile(r"^\s*Dermed\s+(?:ble|blei|vart)\b.*$", re.IGNORECASE | re.MULTILINE)
+"""The outcome line of a roll-call vote: ``Dermed ble innstillingen vedtatt`` / ``Dermed vart ...``."""
 
 
 class VoteResult(NamedTuple):
@@ -58,6 +60,34 @@ def _sentence_around(text: str, pos: int) -> str:
     return re.sub(r"\s+", " ", text[start:end]).strip(" -–")
 
 
+def _dermed_adopted(text: str) -> tuple[bool | None, str | None]:
+    """Adoption read from the ``Dermed ble ...`` line of ``text`` → (adopted, the line)."""
+    dermed = DERMED_RE.search(text)
+    if not dermed:
+        return None, None
+    line = dermed.group(0).strip()
+    return not _NOT_ADOPTED_RE.search(line) and bool(_ADOPTED_RE.search(line)), line
+
+
+def _count(match: re.Match[str]) -> int:
+    return int(next(g for g in match.groups() if g is not None))
+
+
+def _squashed(match: re.Match[str]) -> str:
+    return re.sub(r"\s+", " ", match.group(0)).strip()
+
+
+def _roll_call(text: str, for_match: re.Match[str] | None, against_match: re.Match[str] | None) -> VoteResult:
+    """``For forslaget stemte 7 ... Imot forslaget stemte 3 ... Dermed ble ...``; a missing side
+    means nobody voted that way (``unanimous``)."""
+    adopted, dermed = _dermed_adopted(text)
+    votes_for = _count(for_match) if for_match else None
+    against = _count(against_match) if against_match else None
+    unanimous = against_match is None or for_match is None or against == 0
+    parts = [_squashed(m) for m in (for_match, against_match) if m] + ([dermed] if dermed else [])
+    return VoteResult(votes_for, against, unanimous, adopted, "; ".join(parts))
+
+
 def parse_votes(text: str) -> VoteResult:
     """Votes stated in ``text``: counts, unanimity, adoption and the sentence read."""
     match = _FOR_AGAINST_RE.search(text)
@@ -68,31 +98,15 @@ def parse_votes(text: str) -> VoteResult:
     match = _AGAINST_ONLY_RE.search(text)
     if match:
         return VoteResult(None, int(match.group(1)), False, True, _sentence_around(text, match.start()))
-    for_match = _FOR_RE.search(text)
-    if for_match:
-        against_match = _AGAINST_RE.search(text)
-        against = None
-        if against_match:
-            against = int(next(g for g in against_match.groups() if g is not None))
-        unanimous = True if against_match is None else against == 0
-        dermed = re.search(r"^\s*Dermed\s+ble\b.*$", text, re.IGNORECASE | re.MULTILINE)
-        adopted = None
-        if dermed:
-            adopted = not _NOT_ADOPTED_RE.search(dermed.group(0)) and bool(_ADOPTED_RE.search(dermed.group(0)))
-        vote_text = re.sub(r"\s+", " ", for_match.group(0)).strip()
-        if against_match:
-            vote_text += "; " + re.sub(r"\s+", " ", against_match.group(0)).strip()
-        if dermed:
-            vote_text += "; " + dermed.group(0).strip()
-        return VoteResult(int(for_match.group(1)), against, unanimous, adopted, vote_text)
+    for_match, against_match = _FOR_RE.search(text), _AGAINST_RE.search(text)
+    if for_match or against_match:
+        return _roll_call(text, for_match, against_match)
     match = _UNANIMOUS_RE.search(text)
     if match:
         sentence = _sentence_around(text, match.start())
         adopted = None if _NOT_ADOPTED_RE.search(sentence) else True
         return VoteResult(None, None, True, adopted, sentence)
-    dermed = re.search(r"^\s*Dermed\s+ble\b.*$", text, re.IGNORECASE | re.MULTILINE)
+    adopted, dermed = _dermed_adopted(text)
     if dermed:
-        line = dermed.group(0)
-        adopted = not _NOT_ADOPTED_RE.search(line) and bool(_ADOPTED_RE.search(line))
-        return VoteResult(None, None, None, adopted, line.strip())
+        return VoteResult(None, None, None, adopted, dermed)
     return VoteResult()

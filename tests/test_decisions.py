@@ -142,6 +142,11 @@ def test_not_decisions(text):
         ("For forslaget stemte 4: A (MDG).\nImot forslaget stemte 31: B (AP).\nDermed ble tilleggsforslag ikke vedtatt.",
          (4, 31, False, False)),
         ("Avstemning:\nEnstemmig vedtatt.", (None, None, True, True)),
+        ("Imot forslaget stemte 38: A (AP), B (H).\nDermed ble innstillingen ikke vedtatt.", (None, 38, True, False)),
+        ("For framlegget røysta 7: A (SV).\nImot framlegget røysta 2: B (H).\nDermed vart framlegget vedteke.",
+         (7, 2, False, True)),
+        ("Imot framlegget røysta 12: A (AP).\nDermed vart framlegget ikkje vedteke.", (None, 12, True, False)),
+        ("Tilrådinga vart vedteken med 9 mot 4 røyster.", (9, 4, False, True)),
     ],
 )
 def test_parse_votes(text, expected):
@@ -182,7 +187,7 @@ def test_seed_saksframlegg_has_one_innstilling(shared_corpus):
     ("name", "kinds", "votes_for"),
     [
         ("7601.txt", ["innstilling", "vedtak"], 9),
-        ("7688.txt", ["innstilling"] * 9 + ["vedtak"], 30),
+        ("7688.txt", ["innstilling"] * 9 + ["vedtak"], None),  # voted point by point: no count for the whole
         ("7589.txt", [], None),  # "Vedtak" with nothing under it (the case was postponed)
         ("731677.txt", ["innstilling"], None),
         ("764074.txt", ["innstilling"], None),
@@ -212,3 +217,113 @@ def test_body_and_date_from_behandling_line():
     assert innstilling.text == vedtak.text == "Saken tas til orientering."
     assert innstilling.adopted is True and innstilling.unanimous is True
     assert (vedtak.body, vedtak.meeting_date) == ("Formannskapet", dt.date(2026, 2, 12))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "forslag til vedtak i <utvalg>:" — one proposal per body (Bokmål)
+        ("Kommunedirektørens forslag til vedtak I AMU:\nArbeidsmiljøutvalget gir sin tilslutning til kvalitetshåndboka\n"
+         "Kommunedirektørens forslag til vedtak i administrasjonsutvalget:\nKvalitetshåndboka vedtas\n\n"
+         "Saksopplysninger:\nHåndboka er revidert.\n",
+         [("innstilling", "Arbeidsmiljøutvalget gir sin tilslutning til kvalitetshåndboka", "AMU"),
+          ("innstilling", "Kvalitetshåndboka vedtas", "Administrasjonsutvalget")]),
+        # Nynorsk possessive label; Nynorsk stop heading
+        ("Rådmannen sitt framlegg til vedtak:\nPlanen vert lagd ut til offentleg ettersyn.\n\n"
+         "Saksopplysningar:\nPlanen gjeld eit bustadfelt.\n",
+         [("innstilling", "Planen vert lagd ut til offentleg ettersyn.", None)]),
+        # an appeal body's decision heading without a colon; its finality line is not part of it
+        ("Statsforvalterens vedtak\nStatsforvalteren stadfester kommunens vedtak av 24. september 2024.\n"
+         "Dette vedtaket er endelig og kan ikke påklages, se forvaltningsloven § 28.\n",
+         [("vedtak", "Statsforvalteren stadfester kommunens vedtak av 24. september 2024.", None)]),
+        ("Statsforvaltaren sitt vedtak\nStatsforvaltaren stadfestar kommunen sitt vedtak av 3. mars 2025 i saka.\n\n"
+         "Vedtaket er endeleg og kan ikkje påklagast.\n",
+         [("vedtak", "Statsforvaltaren stadfestar kommunen sitt vedtak av 3. mars 2025 i saka.", None)]),
+        # a form field stays a form field
+        ("Bystyrets vedtak\nDato\n", []),
+        # "Kopi sendes ..." closes minutes: neither a decision nor part of one
+        ("Vedtak:\n\nKopi sendes hovedutvalg oppvekst og kultur\n", []),
+        ("Vedtak: SU takker for orienteringen.\n\nKopi sendes hovudutval for oppvekst og kultur\n",
+         [("vedtak", "SU takker for orienteringen.", None)]),
+        # a column of four-digit numbers in a proposed regulation is not a postcode
+        ("Kommunedirektørens forslag til vedtak:\n§2. Minstearealet settes til:\nSparbu\nOgndal\n\n750\n2500\n1500\n"
+         "§3 Forskriften trer i kraft 1. september 2026.\n\nSaksopplysninger:\nForslaget har vært på høring.\n",
+         [("innstilling", "§2. Minstearealet settes til:\nSparbu\nOgndal\n\n750\n2500\n1500\n"
+           "§3 Forskriften trer i kraft 1. september 2026.", None)]),
+        # ... but a postcode after the decision still ends it
+        ("Tilråding:\nSøknaden vert innvilga.\n\n3800\nBØ I TELEMARK\n", [("innstilling", "Søknaden vert innvilga.", None)]),
+        # name and title on one line (PDF text) end the proposal
+        ("Innstilling til vedtak:\nRapporten tas til orientering.\nBritt Elin Steinveg Kommunedirektør\n"
+         "Mari Enoksen Hult Fung. Stabssjef for personal\nHva saken gjelder\n",
+         [("innstilling", "Rapporten tas til orientering.", None)]),
+        ("Tilråding:\nPlanen vert godkjend.\nKari Nordmann Rådmann\n", [("innstilling", "Planen vert godkjend.", None)]),
+    ],
+)
+def test_decision_spans(text, expected):
+    decisions = extract_decisions(make_doc(text, sections=False))
+    assert [(d.kind, d.text, d.body) for d in decisions] == expected
+
+
+POINT_BY_POINT = (
+    "Kommunestyres behandling av sak 1/2026 i møte den 04.02.2026:\n\nBehandling\n\n1)\nInnstilling:\n"
+    "4. Politisk behandling samles i en felles sak inntil fire ganger i året.\n\nDette ble satt opp mot:\n\n2)\n"
+    "Lisbeth Melhus (Uavhengig) fremmet følgende alternative forslag:\n4. Politisk behandling samles i en felles sak.\n"
+    "For forslag 1 stemte 9: Amalie Rodum (H).\nFor forslag 2 stemte 29: Anders Schjefte (AP).\n"
+    "Dermed ble forslag 2 vedtatt.\n\n\nInnstilling:\n5. Tildeling delegeres til formannskapet.\n\n"
+    "Imot forslaget stemte 38: Anders Schjefte (AP), Amalie Rodum (H).\nDermed ble innstillingen ikke vedtatt.\n\n"
+    "Vedtak\n4. Politisk behandling samles i en felles sak.\n"
+)
+POINT_BY_POINT_NN = (
+    "Kommunestyret si handsaming av sak 3/2026 i møte den 04.02.2026:\n\nHandsaming\n\n1)\nInnstilling:\n"
+    "Saka vert sendt på høyring.\n\nDette vart sett opp mot:\n\n2)\nPer Hansen (SV) fremja slikt framlegg:\n"
+    "Saka vert sendt attende.\nFor forslag 1 røysta 15: Kari Lie (AP).\nFor forslag 2 røysta 10: Per Hansen (SV).\n"
+    "Dermed vart forslag 1 vedteke.\n\nInnstilling:\nHøyringsfristen er seks veker.\n\n"
+    "Imot framlegget røysta 25: Kari Lie (AP), Per Hansen (SV).\nDermed vart innstillinga ikkje vedteken.\n\n"
+    "Vedtak:\nSaka vert sendt på høyring.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (POINT_BY_POINT, [("innstilling", False, 9, 29), ("innstilling", False, None, 38), ("vedtak", True, None, None)]),
+        (POINT_BY_POINT_NN, [("innstilling", True, 15, 10), ("innstilling", False, None, 25), ("vedtak", True, None, None)]),
+        # a saksframlegg's proposal does not borrow a vote told in its background text
+        ("Kommunedirektørens forslag til vedtak:\nInnherredsbyen videreføres også etter 2027.\n\nSaksopplysninger:\n"
+         "Forslag til vedtak ble enstemmig vedtatt i regionrådet.\n", [("innstilling", None, None, None)]),
+        ("Rådmannen sitt framlegg til vedtak:\nSaka vert teken til vitande.\n\nSaksopplysningar:\n"
+         "Regionrådet vedtok samrøystes å tilrå dette.\n", [("innstilling", None, None, None)]),
+    ],
+)
+def test_votes_per_proposal(text, expected):
+    decisions = extract_decisions(make_doc(text, sections=False))
+    assert [(d.kind, d.adopted, d.votes_for, d.votes_against) for d in decisions] == expected
+    for d in (d for d in decisions if d.kind == "vedtak"):  # "Kommunestyres behandling" / "Kommunestyret si handsaming"
+        assert d.body.startswith("Kommunestyre") and d.meeting_date == dt.date(2026, 2, 4)
+    assert all(d.unanimous is None for d in decisions if d.kind == "vedtak" or d.adopted is None)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("7688.txt", [False, True, True, True, False, False, False, False, True]),  # adopted, point by point
+        ("742464.txt", [None]),  # "enstemmig" in the background belongs to another body
+    ],
+)
+def test_steinkjer_innstilling_adopted(shared_corpus, name, expected):
+    decisions = extract_decisions(corpus_doc(shared_corpus / "steinkjer" / name))
+    assert [d.adopted for d in decisions if d.kind == "innstilling"] == expected
+
+
+def test_steinkjer_letters_and_minutes(shared_corpus):
+    def texts(name):
+        return [d.text for d in extract_decisions(corpus_doc(shared_corpus / "steinkjer" / name))]
+
+    assert texts("744100.txt") == [
+        "Statsforvalteren i Møre og Romsdal stadfester Steinkjer kommune sitt vedtak 2022/160144922/2024/BENELV1 "
+        "av 24. september 2024."
+    ]
+    assert texts("746623.txt")[0].endswith("som er datert 12.08.2025.")
+    assert not any("Kopi sendes" in t for t in texts("758081.txt"))
+    assert texts("747743.txt")[0].endswith("Steinkjer kommune, Nord-Trøndelag.")
+    assert len(texts("729738.txt")) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from saksfinn.extractors import decisions
 from saksfinn.extractors.findings import EXTRACTOR_VERSIONS, EXTRACTORS, extract_findings
 from tests.finding_docs import corpus_doc, make_doc
 
@@ -18,7 +19,7 @@ def test_extract_findings_all_types_and_versions():
     found = extract_findings(doc)
     assert {f.type for f in found} == {"decision", "goal", "experience", "project"}
     assert {f.extractor for f in found} <= set(EXTRACTOR_VERSIONS.values())
-    assert EXTRACTOR_VERSIONS["decisions"] == "decisions@1" and len(EXTRACTORS) == 4
+    assert EXTRACTOR_VERSIONS["decisions"] == f"decisions@{decisions.VERSION}" and len(EXTRACTORS) == 4
     assert [f.start for f in found] == sorted(f.start for f in found)
     assert all(0 <= f.start < f.end <= len(doc.text) for f in found)
     again = extract_findings(doc)
