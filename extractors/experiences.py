@@ -4,16 +4,23 @@ Two sources, found in ``Document.text`` itself:
 
 * **lists** (``kind="list"``): every bullet under a heading such as *Positive/Negative
   erfaringer*, *Hva fungerte godt/dårlig*, *Suksessfaktorer*, *Utfordringer*,
-  *Læringspunkter*, *Råd for veien videre*. One record per top-level bullet, whole:
-  wrapped lines and indented sub-bullets are part of it. Polarity comes from the
-  heading (suksessfaktorer → positive, utfordringer → negative) or, for neutral
-  headings (læringspunkter, råd, erfaringer), from the item's own wording.
+  *Læringspunkter*, *Råd for veien videre* (and the Nynorsk forms). One record per
+  top-level bullet, whole: wrapped lines and sub-bullets are part of it (sub-bullets are
+  indented, or — in PDF text, which has no indents — a dash/circle under round bullets);
+  an ALL CAPS slide call-out between bullets is skipped. A counted list run into a
+  paragraph (``4 suksessfaktorer: Stabil arbeidsgruppe Felles eierskap …``) gives one
+  item per capitalised phrase, as many as the count. Polarity comes from the heading
+  (suksessfaktorer → positive, utfordringer → negative) or, for neutral headings
+  (læringspunkter, råd, erfaringer), from the item's own wording.
 * **statements** (``kind="statement"``): sentences that state an experience —
   ``Erfaringen er at …``, ``Erfaringa frå … er at …``, ``… har vært vellykket``,
-  ``… fungerte godt/dårlig``, ``… ble avsluttet før alle behov ble løst``.
+  ``… fungerte godt/dårlig``, ``… fungerer godt`` (not in a wish or purpose clause),
+  ``… ble avsluttet før alle behov ble løst``.
 
-Sentences inside a list item already taken, in ``boilerplate`` sections, or inside a
-decision label block are not repeated. Spans are ``[start, end)`` in ``Document.text``.
+Nothing is taken from :func:`skipped_spans` (boilerplate sections — a typeset table of
+contents only up to its last page-number line — and "Like dokumenter" title lists up to
+"Transkript"); sentences inside a list item already taken are not repeated. Spans are
+``[start, end)`` in ``Document.text``.
 """
 
 from __future__ import annotations
@@ -25,7 +32,6 @@ from dataclasses import dataclass
 from saksfinn.extractors.textspans import (
     BULLET_RE,
     Line,
-    in_boilerplate,
     locate,
     split_lines,
     squash,
@@ -38,26 +44,31 @@ from saksfinn.models.findings import Experience
 log = logging.getLogger(__name__)
 
 NAME = "experiences"
-VERSION = "1"
+VERSION = "2"
 EXTRACTOR = f"{NAME}@{VERSION}"
 
+_SUB_GLYPHS = frozenset("–-◦▪o·")
 _MARKERS_RE = re.compile(r"^[\s#■▪●•*\-–]*(?:\d{1,2}(?:\.\d{1,2})*[.)]?\s+)?")
 _POSITIVE_HEADING_RE = re.compile(
     r"^(?:positive\s+erfaring|gode\s+erfaring|hva\s+(?:har\s+)?fungert(?:e)?\s+(?:godt|bra)"
     r"|kva\s+(?:har\s+)?fungert(?:e)?\s+(?:godt|bra)|det\s+som\s+fungerte(?:\s+godt)?|suksessfaktor"
-    r"|suksesskriteri|kritiske\s+suksessfaktor|styrker\b|dette\s+fungerte|hva\s+lyktes|positivt\b)",
+    r"|suksesskriteri|kritiske\s+suksessfaktor|styrker\b|dette\s+fungerte|hva\s+lyktes|kva\s+lukkast|positivt\b)",
     re.IGNORECASE,
 )
 _NEGATIVE_HEADING_RE = re.compile(
-    r"^(?:negative\s+erfaring|dårlige\s+erfaring|hva\s+(?:har\s+)?fungert(?:e)?\s+(?:dårlig|mindre\s+godt|ikke)"
-    r"|kva\s+(?:har\s+)?fungert(?:e)?\s+(?:dårleg|ikkje)|hva\s+kunne\s+vært\s+bedre|kva\s+kunne\s+vore\s+betre"
-    r"|utfordringer\b|utfordringar\b|utfordringene\b|svakheter\b|barrierer\b|hindringer\b|negativt\b"
+    r"^(?:negative\s+erfaring|dårlige\s+erfaring|dårlege\s+erfaring"
+    r"|hva\s+(?:har\s+)?fungert(?:e)?\s+(?:dårlig|mindre\s+(?:godt|bra)|ikke)"
+    r"|kva\s+(?:har\s+)?fungert(?:e)?\s+(?:dårleg|mindre\s+(?:godt|bra)|ikkje)"
+    r"|hva\s+kunne\s+vært\s+bedre|kva\s+kunne\s+vore\s+betre|forbedringspunkt|forbetringspunkt"
+    r"|utfordringer\b|utfordringar\b|utfordringene\b|utfordringane\b|svakheter\b|svakheiter\b|barrierer\b"
+    r"|hindringer\b|negativt\b"
     r"|det\s+som\s+fungerte\s+(?:dårlig|mindre\s+godt))",
     re.IGNORECASE,
 )
 _NEUTRAL_HEADING_RE = re.compile(
     r"^(?:læringspunkt|lærdom|lærdommer|råd\s+for\s+veien\s+videre|råd\s+for\s+vegen\s+vidare"
-    r"|råd\s+videre|erfaringer\s+med\s+innføring|erfaringar\b|erfaringer\b|læring\s+og\s+erfaring"
+    r"|råd\s+videre|erfaringer\s+med\s+innføring|erfaringar\b|erfaringer\b|erfaringene\b|erfaringane\b"
+    r"|læring\s+og\s+erfaring"
     r"|viktige\s+erfaring|erfaringer\s+og\s+læring|hva\s+har\s+vi\s+lært|kva\s+har\s+vi\s+lært)",
     re.IGNORECASE,
 )
@@ -66,13 +77,13 @@ _NEUTRAL_HEADING_RE = re.compile(
 _NEGATIVE_CUES = re.compile(
     r"\b(?:ikke|ikkje|ingen|mangl\w*|vanskelig\w*|vanskeleg\w*|dårlig\w*|dårleg\w*|for\s+lite|for\s+mange"
     r"|for\s+liten|uklar\w*|utfordr\w*|problem\w*|svak\w*|ressurskrevende|krevende|krevjande|sluttet"
-    r"|avsluttet\s+før|uro\b|manglende|uoversiktlig|risiko|bekymring|stoppet|forsink\w*|feil\b"
+    r"|avslutt(?:et|a)\s+før|uro\b|manglende|uoversiktlig|risiko|bekymring|stoppet|forsink\w*|feil\b"
     r"|negativ\w*|urovekkende|savn\w*|behov\s+for)",
     re.IGNORECASE,
 )
 _POSITIVE_CUES = re.compile(
     r"\b(?:vellykket|vellukka|gode?\b|godt|bra\b|fornøyd\w*|lykkes|lyktes|oppnår|oppnådd|positiv\w*"
-    r"|styrk\w*|økt\w*|bedre|betre|effektiv\w*|viktig\w*|trivdes|suksess\w*|fungerer)",
+    r"|styrk\w*|økt\w*|bedre|betre|effektiv\w*|viktig\w*|trivdes|suksess\w*|fungerer|nøgd\w*|lukka\w*|lukkast)",
     re.IGNORECASE,
 )
 
@@ -87,11 +98,18 @@ _STATEMENT_RE = re.compile(
     r"|\b(?:var|er)\s+(?:svært\s+|veldig\s+)?(?:vellykket|vellukka)"
     r"|\b(?:har\s+|hadde\s+)?fungert\w*\s+(?:svært\s+|veldig\s+|meget\s+)?(?:godt|bra|dårlig|dårleg|ikke|ikkje)\b"
     r"|\bfungerte\s+(?:svært\s+|veldig\s+)?(?:godt|bra|dårlig|dårleg|ikke|ikkje)\b"
-    r"|\bble\s+avsluttet\s+før\b"
+    r"|\b(?:ble|vart|blei)\s+avslutt(?:et|a)\s+før\b"
+    r"|\b(?:har|hadde)\s+erfaring(?:er|ar)?\s+med\s+viser\s+at\b"
     r"|\b(?:positive|gode|negative|dårlige)\s+erfaring(?:er|ar)\s+(?:fra|frå|med)\b",
     re.IGNORECASE,
 )
-_TRIGGER_RE = re.compile(r"erfaring|vellykket|vellukka|fungert|fungerte|avsluttet\s+før", re.IGNORECASE)
+# "... fungerer godt" (present tense) states an experience unless it is a purpose or a wish
+_PRESENT_RE = re.compile(r"\bfungerer\s+(?:svært\s+|veldig\s+|meget\s+)?(?:godt|bra|dårlig|dårleg)\b", re.IGNORECASE)
+_PURPOSE_RE = re.compile(
+    r"\b(?:for\s+at|slik\s+at|sikre\s+at|skal|må|bør|vil|kan|hvis|dersom|om)\b(?:(?![.;]).){0,60}\bfungerer\b",
+    re.IGNORECASE,
+)
+_TRIGGER_RE = re.compile(r"erfaring|vellykket|vellukka|fungert|fungerte|fungerer|avslutt(?:et|a)\s+før", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -108,8 +126,8 @@ def _heading_polarity(text: str) -> str | None:
     if not raw or len(raw) > 80 or raw.endswith((".", ",", ";")):
         return None
     body = _MARKERS_RE.sub("", raw).strip(" :*")
-    if not body or len(body.split()) > 9:
-        return None
+    if not body or len(body.split()) > 9 or ":" in body:
+        return None  # "Suksessfaktorer: Stabil gruppe" is an inline list, not a heading line
     if _NEGATIVE_HEADING_RE.match(body):
         return "negative"
     if _POSITIVE_HEADING_RE.match(body):
@@ -129,6 +147,22 @@ def _indent(line: Line) -> int:
 
 def _is_bullet(line: Line) -> bool:
     return bool(BULLET_RE.match(line.text)) and bool(line.stripped[1:].strip())
+
+
+def _glyph(line: Line) -> str:
+    """The bullet's marker kind: ``"1"`` for numbers, ``"a"`` for letters, else the glyph itself."""
+    marker = BULLET_RE.match(line.text).group(0).strip()[:1]
+    return "1" if marker.isdigit() else "a" if marker.isalpha() else marker
+
+
+def _is_sub_bullet(line: Line, base_indent: int, base_glyph: str) -> bool:
+    """Indented deeper than the list, or (PDF text, no indents) a dash/circle under other bullets."""
+    return _indent(line) > base_indent + 1 or (_glyph(line) != base_glyph and _glyph(line) in _SUB_GLYPHS)
+
+
+def _is_callout(line: Line) -> bool:
+    """An ALL CAPS slide call-out line between bullets (not part of the item above)."""
+    return line.stripped.isupper() and len(line.stripped.split()) >= 2
 
 
 def _is_structural_heading(line: Line) -> bool:
@@ -156,6 +190,7 @@ def _list_items(lines: list[Line], head: int, polarity: str, headings: frozenset
     heading = _MARKERS_RE.sub("", lines[head].stripped).strip(" :*")
     items: list[tuple[int, int]] = []  # (first line index, last line index)
     base_indent: int | None = None
+    base_glyph = ""
     after_blank = False
     j = head + 1
     seen_bullet = False
@@ -166,10 +201,9 @@ def _list_items(lines: list[Line], head: int, polarity: str, headings: frozenset
             j += 1
             continue
         if _is_bullet(line):
-            indent = _indent(line)
             if base_indent is None:
-                base_indent = indent
-            if indent > base_indent + 1 and items:
+                base_indent, base_glyph = _indent(line), _glyph(line)
+            if items and _is_sub_bullet(line, base_indent, base_glyph):
                 items[-1] = (items[-1][0], j)  # sub-bullet: part of the parent item
             else:
                 items.append((j, j))
@@ -188,10 +222,10 @@ def _list_items(lines: list[Line], head: int, polarity: str, headings: frozenset
                 break
             j += 1
             continue
+        if _is_callout(line) and not lines[items[-1][0]].stripped.isupper():
+            j += 1  # slide call-out between bullets
+            continue
         if after_blank:
-            if line.stripped.isupper():
-                j += 1  # slide call-out between bullets
-                continue
             break
         items[-1] = (items[-1][0], j)  # wrapped continuation line
         j += 1
@@ -230,35 +264,115 @@ def _paragraphs(lines: list[Line]) -> list[tuple[int, int]]:
     return spans
 
 
-def extract_experiences(doc: Document, nlp: object | None = None) -> list[Experience]:
-    """List items and statements of experience in ``doc`` (see module docstring)."""
-    text = doc.text
-    lines = split_lines(text)
-    headings = {s.heading.strip() for s in doc.sections if s.heading}
-    headings.update(h.strip() for p in doc.pages for h in p.heading_lines)
+def _starts_apart(lines: list[Line], index: int, headings: frozenset[str]) -> bool:
+    """Whether the heading candidate ``lines[index]`` stands apart from the running text."""
+    line = lines[index]
+    if index == 0 or lines[index - 1].blank or _is_markdown_heading(line):
+        return True
+    previous = lines[index - 1].stripped
+    if line.stripped in headings:
+        return True  # set apart by layout or found by the section splitter
+    if line.stripped[:1].islower() and not previous.endswith((".", ":", "!", "?")):
+        return False  # a wrapped line ("... alle deler av prosessen, også" / "utfordringene")
+    return _is_bullet(lines[index - 1]) or bool(_heading_polarity(previous))
+
+
+def _heading_items(text: str, lines: list[Line], headings: frozenset[str]) -> list[_Item]:
+    """Bullets under every experience heading line, polarity resolved."""
     items: list[_Item] = []
     for index, line in enumerate(lines):
         polarity = _heading_polarity(line.stripped)
+        if polarity is None or not _starts_apart(lines, index, headings):
+            continue
+        for item in _list_items(lines, index, polarity, headings):
+            items.append(_resolved(text, item))
+    return items
+
+
+def _resolved(text: str, item: _Item) -> _Item:
+    if item.polarity != "neutral":
+        return item
+    return _Item(item.start, item.end, _word_polarity(text[item.start : item.end]), item.heading)
+
+
+_COUNTED_RE = re.compile(
+    r"^(?P<n>[2-9]|to|tre|fire|fem|seks|sju|syv|åtte|ni)\s+(?P<head>[^\W\d][^:\n]{2,60}):[ \t]*(?=\S)", re.IGNORECASE
+)
+_NUMBERS = {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9}
+_CAPITAL_RE = re.compile(r"(?<!\S)[A-ZÆØÅ]")
+
+
+def _inline_items(text: str, lines: list[Line]) -> list[_Item]:
+    """A counted list run into one paragraph: "4 suksessfaktorer: Stabil gruppe Felles eierskap ...".
+
+    Typeset booklets lose the bullets; the count says how many items follow, each starting
+    with a capital letter.
+    """
+    items: list[_Item] = []
+    for line, para_end in _line_paragraph_ends(lines):
+        match = _COUNTED_RE.match(line.stripped)
+        polarity = _heading_polarity(match.group("head")) if match else None
         if polarity is None:
             continue
-        if index > 0 and not lines[index - 1].blank and not _is_markdown_heading(line):
-            known = line.stripped in headings or _is_bullet(lines[index - 1])
-            if not known and not _heading_polarity(lines[index - 1].stripped):
-                continue  # a heading stands apart (blank line, layout or list before it); this is running text
-        for item in _list_items(lines, index, polarity, frozenset(headings)):
-            if item.polarity == "neutral":
-                item = _Item(item.start, item.end, _word_polarity(text[item.start : item.end]), item.heading)
-            items.append(item)
-
-    out: list[Experience] = []
-    taken: list[tuple[int, int]] = []
-    for item in items:
-        start, end = trim_span(text, item.start, item.end)
-        if end <= start or in_boilerplate(doc, start) or any(s <= start < e for s, e in taken):
+        count = int(_NUMBERS.get(match.group("n").lower(), match.group("n")))
+        body = line.start + _indent(line) + match.end()
+        starts = [m.start() for m in _CAPITAL_RE.finditer(text, body, para_end)][: count + 1] + [para_end]
+        spans = [trim_span(text, a, b) for a, b in zip(starts[:count], starts[1 : count + 1])]
+        if len(spans) < count or starts[0] != body or any(not _short_phrase(text[a:b]) for a, b in spans):
             continue
-        taken.append((start, end))
-        out.append(_make(doc, start, end, item.polarity, "list", item.heading))
+        heading = match.group("head").strip()
+        items.extend(_resolved(text, _Item(a, b, polarity, heading)) for a, b in spans)
+    return items
 
+
+def _short_phrase(phrase: str) -> bool:
+    return 0 < len(phrase.split()) <= 7 and not re.search(r"[.;!?]", phrase)
+
+
+def _line_paragraph_ends(lines: list[Line]) -> list[tuple[Line, int]]:
+    """Each non-blank line with the end offset of its paragraph (up to the next blank line)."""
+    out: list[tuple[Line, int]] = []
+    end = lines[-1].end if lines else 0
+    for line in reversed(lines):
+        if line.blank:
+            end = line.start
+            continue
+        out.append((line, end))
+    return out[::-1]
+
+
+_LEADER_RE = re.compile(r"(?:…|\.{3,})\s*\d|\s\d{1,3}$")
+
+
+def skipped_spans(doc: Document, lines: list[Line]) -> list[tuple[int, int]]:
+    """Spans no experience comes from: boilerplate sections and "Like dokumenter" blocks.
+
+    A table of contents typeset into running text (no blank line after it) can swallow the
+    pages after it; such a section counts only up to its first line without page leaders.
+    """
+    ranges = []
+    for index, section in enumerate(doc.sections):
+        if section.kind != "boilerplate":
+            continue
+        end = doc.sections[index + 1].start if index + 1 < len(doc.sections) else len(doc.text)
+        if re.match(r"innh", section.heading or "", re.IGNORECASE) and end - section.start > 1500:
+            end = next((ln.start for ln in lines if section.start <= ln.start < end and _prose(ln)), end)
+        ranges.append((section.start, end))
+    for index, line in enumerate(lines):
+        if re.match(r"like\s+dokumenter\b", line.stripped, re.IGNORECASE):
+            stop = next((ln.start for ln in lines[index + 1 :] if re.match(r"transkript\b", ln.stripped, re.I)), None)
+            if stop is not None:
+                ranges.append((line.start, stop))
+    return ranges
+
+
+def _prose(line: Line) -> bool:
+    return not line.blank and not _LEADER_RE.search(line.stripped)
+
+
+def _statements(text: str, lines: list[Line], nlp: object | None) -> list[tuple[int, int, str]]:
+    """``(start, end, polarity)`` of sentences stating an experience."""
+    found = []
     for para_start, para_end in _paragraphs(lines):
         if not _TRIGGER_RE.search(text, para_start, para_end):
             continue
@@ -267,18 +381,50 @@ def extract_experiences(doc: Document, nlp: object | None = None) -> list[Experi
             marker = BULLET_RE.match(text[start:end])
             if marker and start + marker.end() < end:
                 start += marker.end()
-            sentence = text[start:end]
-            if end <= start or len(sentence) > 600 or not _STATEMENT_RE.search(squash(sentence)):
+            sentence = squash(text[start:end])
+            if end <= start or len(sentence) > 600 or not _is_statement(sentence):
                 continue
-            if _heading_polarity(sentence) and not sentence.rstrip().endswith((".", "!")):
-                continue  # an experience heading, not a statement
-            if any(s <= start < e or s < end <= e for s, e in taken) or in_boilerplate(doc, start):
-                continue
-            taken.append((start, end))
-            out.append(_make(doc, start, end, _word_polarity(squash(sentence)), "statement", None))
+            found.append((start, end, _word_polarity(sentence)))
+    return found
+
+
+def _is_statement(sentence: str) -> bool:
+    if _heading_polarity(sentence) and not sentence.endswith((".", "!")):
+        return False  # an experience heading, not a statement
+    if _STATEMENT_RE.search(sentence):
+        return True
+    return bool(_PRESENT_RE.search(sentence)) and not _PURPOSE_RE.search(sentence)
+
+
+def extract_experiences(doc: Document, nlp: object | None = None) -> list[Experience]:
+    """List items and statements of experience in ``doc`` (see module docstring)."""
+    text = doc.text
+    lines = split_lines(text)
+    headings = {s.heading.strip() for s in doc.sections if s.heading}
+    headings.update(h.strip() for p in doc.pages for h in p.heading_lines)
+    skip = skipped_spans(doc, lines)
+    items = _heading_items(text, lines, frozenset(headings)) + _inline_items(text, lines)
+
+    out: list[Experience] = []
+    taken: list[tuple[int, int]] = []
+    for item in sorted(items, key=lambda i: i.start):
+        start, end = trim_span(text, item.start, item.end)
+        if end <= start or _inside(skip, start) or any(s <= start < e for s, e in taken):
+            continue
+        taken.append((start, end))
+        out.append(_make(doc, start, end, item.polarity, "list", item.heading))
+    for start, end, polarity in _statements(text, lines, nlp):
+        if any(s <= start < e or s < end <= e for s, e in taken) or _inside(skip, start):
+            continue
+        taken.append((start, end))
+        out.append(_make(doc, start, end, polarity, "statement", None))
     out.sort(key=lambda e: e.start)
     log.debug("%s: %d experiences", doc.document_id[:12], len(out))
     return out
+
+
+def _inside(ranges: list[tuple[int, int]], offset: int) -> bool:
+    return any(start <= offset < end for start, end in ranges)
 
 
 def _make(doc: Document, start: int, end: int, polarity: str, kind: str, heading: str | None) -> Experience:

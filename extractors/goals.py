@@ -28,7 +28,7 @@ from saksfinn.models.findings import Goal
 log = logging.getLogger(__name__)
 
 NAME = "goals"
-VERSION = "1"
+VERSION = "2"
 EXTRACTOR = f"{NAME}@{VERSION}"
 
 _KIND = (
@@ -94,10 +94,19 @@ def _kind_lemma(word: str) -> str:
     return "mål"
 
 
+# a page number left at the end of a typeset page ("... og lokale prosjekter 10"), not after
+# a preposition or unit word that would make it part of the goal ("økes til 10")
+_PAGE_NUMBER_RE = re.compile(
+    r"(?<=[a-zæøå)»])(?<!\bmed)(?<!\btil)(?<!\bpå)(?<!\bav)(?<!\bmot)(?<!\binnen)(?<!\bover)(?<!\bunder)(?<!\bminst)"
+    r"(?<!\btrinn)(?<!\bklasse)(?<!\bkapittel)(?<!\bsak)[ \t]+\d{1,3}\s*$"
+)
+
+
 def _goal_end(text: str, start: int) -> int:
     match = _END_RE.search(text, start)
-    end = match.start() if match else len(text)
-    return min(end, start + 600)
+    end = min(match.start() if match else len(text), start + 600)
+    page_number = _PAGE_NUMBER_RE.search(text, start, end)
+    return page_number.start() if page_number else end
 
 
 def _candidates(text: str) -> list[tuple[int, int, str]]:

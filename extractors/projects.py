@@ -20,7 +20,8 @@ from __future__ import annotations
 import logging
 import re
 
-from saksfinn.extractors.textspans import BULLET_RE, in_boilerplate, locate, split_lines, squash
+from saksfinn.extractors.experiences import skipped_spans
+from saksfinn.extractors.textspans import BULLET_RE, locate, split_lines, squash
 from saksfinn.extractors.themes import classify_themes
 from saksfinn.models.document import Document
 from saksfinn.models.findings import Project
@@ -28,11 +29,12 @@ from saksfinn.models.findings import Project
 log = logging.getLogger(__name__)
 
 NAME = "projects"
-VERSION = "1"
+VERSION = "2"
 EXTRACTOR = f"{NAME}@{VERSION}"
 
 _Q_OPEN, _Q_CLOSE = "«\"“", "»\"”"
-_QUOTED = rf"[{_Q_OPEN}](?P<name>[^{_Q_CLOSE}\n]{{3,80}})[{_Q_CLOSE}]"
+_WRAP = r"\n(?![ \t]*\n)"  # one line break inside a name or phrase (PDF text wraps), not a blank line
+_QUOTED = rf"[{_Q_OPEN}](?P<name>(?:[^{_Q_CLOSE}\n]|{_WRAP}){{3,80}})[{_Q_CLOSE}]"
 _PROJECT_WORD = (
     r"(?P<word>prosjekt(?:et)?|pilotprosjekt(?:et)?|delprosjekt(?:et)?|programmet|program|satsingen|satsinga"
     r"|piloten|pilot|tiltaket|nettverket|initiativet|utviklingsprogrammet|prosjektene)"
@@ -48,7 +50,8 @@ _COMPOUND_RE = re.compile(
 )
 _PHASE_RE = re.compile(r"\b(?P<name>[A-ZÆØÅ][\wæøå\-]{3,}\s+[Ff]ase\s+\d)\b")
 _ENUM_RE = re.compile(
-    r"\b(?:prosjekter|tiltak|piloter|satsinger)\b[^.\n]{0,80}?\b(?:deriblant|blant dem|blant disse)\s+(?P<items>[^.]{5,400})",
+    rf"\b(?:prosjekter|tiltak|piloter|satsinger)\b(?:[^.\n]|{_WRAP}){{0,80}}?"
+    r"\b(?:deriblant|blant dem|blant disse)\s+(?P<items>[^.]{5,400})",
     re.IGNORECASE,
 )
 _LIST_HEADING_RE = re.compile(
@@ -142,12 +145,13 @@ def extract_projects(doc: Document, nlp: object | None = None) -> list[Project]:
     """Named projects in ``doc``, one per name, at the first mention (see module docstring)."""
     text = doc.text
     candidates = [(s, e, n, k, None) for s, e, n, k in _mentions(text)] + _list_mentions(text)
+    skip = skipped_spans(doc, split_lines(text))  # boilerplate sections, "Like dokumenter" titles
     seen: set[str] = set()
     out: list[Project] = []
     for start, end, raw_name, kind, bullet in sorted(candidates, key=lambda c: c[0]):
         name = _clean(raw_name)
         key = re.sub(r"[\s\-–]+", "", name.lower())
-        if len(name) < 3 or key in seen or name.lower() in _GENERIC or in_boilerplate(doc, start):
+        if len(name) < 3 or key in seen or name.lower() in _GENERIC or any(a <= start < b for a, b in skip):
             continue
         seen.add(key)
         left, right = _sentence(text, start, end)

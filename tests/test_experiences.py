@@ -152,3 +152,118 @@ def test_no_list_items_in_steinkjer_minutes(shared_corpus):
         assert [e for e in found if e.kind == "list"] == [], path.name
         statements += len(found)
     assert 5 <= statements <= 12
+
+
+@pytest.mark.parametrize(
+    ("text", "items", "polarity"),
+    [
+        # PDF text has no indents: a dash under round bullets is a sub-bullet of the item above
+        (
+            "Råd for veien videre\n• Lederstøtte\n– Ansvarliggjøre\n– Dyktiggjøre\n• Medarbeiderskapet må dyrkes\n",
+            ["Lederstøtte – Ansvarliggjøre – Dyktiggjøre", "Medarbeiderskapet må dyrkes"],
+            "positive",
+        ),
+        (
+            "Råd for vegen vidare\n• Leiarstøtte\n– Ansvarleggjere\n• Opplæring får prioritet frå toppen\n",
+            ["Leiarstøtte – Ansvarleggjere", "Opplæring får prioritet frå toppen"],
+            "positive",
+        ),
+        # an ALL CAPS slide call-out between bullets is neither an item nor part of one
+        (
+            "■ utfordringer\n• Mange ansatte på hver bruker\nUTRYGGHET FOR EN SÅRBAR GRUPPE\n• Høyt sykefravær\n",
+            ["Mange ansatte på hver bruker", "Høyt sykefravær"],
+            "negative",
+        ),
+        # Nynorsk headings
+        ("Utfordringane\n\n- Lite tid til rettleiing\n- Mange vikarar\n", ["Lite tid til rettleiing", "Mange vikarar"], "negative"),
+        ("Kva fungerte mindre godt?\n\n- Turnusen vart ikkje endra\n", ["Turnusen vart ikkje endra"], "negative"),
+        ("Dårlege erfaringar\n\n- For få møte med dei tilsette\n", ["For få møte med dei tilsette"], "negative"),
+        ("Hva fungerte mindre bra\n\n- Sen oppstart av prosjektet\n", ["Sen oppstart av prosjektet"], "negative"),
+    ],
+)
+def test_lists_in_flat_text(text, items, polarity):
+    found = extract_experiences(make_doc(text, sections=False))
+    assert [e.text for e in found] == items
+    assert {e.polarity for e in found} == {polarity}
+
+
+def test_wrapped_line_is_not_a_heading():
+    text = (
+        "Case: hjemmetjenesten\n• Subjektive tidsmålinger for alle deler av prosessen, også\nutfordringene\n"
+        "• Ny arbeidsmåte ble utarbeidet med medarbeidere og leder\n"
+    )
+    assert extract_experiences(make_doc(text, sections=False)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "items", "polarity"),
+    [
+        # a typeset booklet runs the bullets into the paragraph; the count says how many
+        (
+            "4 suksessfaktorer: Stabil arbeidsgruppe Felles eierskap til prosjektet\nEkstern profilering "
+            "Høyt fokus i egen organisasjon Samtidig arbeides det med definerte utfordringer.",
+            ["Stabil arbeidsgruppe", "Felles eierskap til prosjektet", "Ekstern profilering", "Høyt fokus i egen organisasjon"],
+            "positive",
+        ),
+        (
+            "Tre utfordringar: Lite tid til opplæring Mange vikarar Uklar leiing Dette tek vi med vidare.",
+            ["Lite tid til opplæring", "Mange vikarar", "Uklar leiing"],
+            "negative",
+        ),
+    ],
+)
+def test_counted_inline_list(text, items, polarity):
+    found = extract_experiences(make_doc(text, sections=False))
+    assert [(e.text, e.polarity, e.kind) for e in found] == [(item, polarity, "list") for item in items]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 suksessfaktorer: Ledelse og forankring er viktig. Dette gjelder alle.",  # items are not short phrases
+        "Fire utfordringer: Lite tid Mange vikarer",  # fewer items than the count
+    ],
+)
+def test_counted_inline_list_not_taken(text):
+    assert [e for e in extract_experiences(make_doc(text, sections=False)) if e.kind == "list"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "polarity"),
+    [
+        ("Arbeidsmodellen fungerer godt, og samarbeidet med næringslivet er tett.", "positive"),
+        ("Tidligere prosjekter vi har erfaring med viser at synlighet på TV gir økt besøk.", "positive"),
+        ("Prosjektet vart avslutta før alle behova var løyste.", "negative"),
+        ("Ordninga fungerer dårleg for dei minste skulane.", "negative"),
+    ],
+)
+def test_more_statements(sentence, polarity):
+    text = "Innledning\n\nDet ble holdt tre møter. " + sentence + " Neste møte blir i mai.\n"
+    found = extract_experiences(make_doc(text, sections=False))
+    assert [(e.text, e.polarity, e.kind) for e in found] == [(sentence, polarity, "statement")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Det er viktig å sikre at ordningen fungerer godt for alle brukere.",
+        "Kommunen må følge opp slik at tjenesten fungerer godt.",
+        "Dersom løysinga fungerer godt, kan ho takast i bruk i fleire einingar.",
+    ],
+)
+def test_wishes_are_not_statements(text):
+    assert extract_experiences(make_doc(text, sections=False)) == []
+
+
+def test_boilerplate_blocks_are_skipped_but_not_the_text_after_them():
+    filler = "Kommunane samarbeider i nettverk og deler kunnskap om prosjekta sine med kvarandre. " * 25
+    text = (
+        "Hefte om programmet\n\nLike dokumenter\nErfaringen fra nettverket var at alle lærte mye. Foredrag\n\n"
+        "Transkript:\n\nInnhold Forord… 3 Bakgrunn… 4\nResultat… 6 Vedlegg… 9\n"
+        f"Forord Dette heftet presenterer programmet. {filler}\n"
+        "Erfaringa frå programmet er at kommunar der alle partar dreg lasset saman oppnår meir.\n"
+    )
+    found = extract_experiences(make_doc(text))
+    assert [e.text for e in found] == [
+        "Erfaringa frå programmet er at kommunar der alle partar dreg lasset saman oppnår meir."
+    ]

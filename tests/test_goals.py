@@ -28,6 +28,11 @@ from tests.finding_docs import corpus_doc, make_doc
          "å redusere ventetiden til 14 dager", "mål", "til 14 dager", 14.0, "dager"),
         ("Delmål 2: Andelen heltidsansatte skal økes til 60 %.\n", "Andelen heltidsansatte skal økes til 60 %",
          "delmål", "til 60 %", 60.0, "%"),
+        # a booklet's page number at the end of the page is not part of the goal
+        ("Programmets mål innenfor tema omdømme: Styrke kommunenes omdømme og synliggjøre lokale prosjekter 10\n\nNeste",
+         "Styrke kommunenes omdømme og synliggjøre lokale prosjekter", "mål", None, None, None),
+        ("Målet er å auke talet på lærlingar til 12\n\nNeste side", "å auke talet på lærlingar til 12", "mål", None,
+         None, None),
     ],
 )
 def test_goals(text, goal, kind, target, value, unit):

@@ -20,6 +20,9 @@ from tests.finding_docs import corpus_doc, make_doc
         ("Et eksempel er «tilgangsprosjektet» som ble avsluttet før alle behov ble løst.", "tilgangsprosjektet",
          "prosjekt"),
         ("Kommunen deltar i programmet \"Saman om ein betre kommune.\"", "Saman om ein betre kommune", "program"),
+        # PDF text wraps inside the quoted name
+        ("KS er med i programmet «Saman om ein\nbetre kommune». Hensikten er læring.", "Saman om ein betre kommune",
+         "program"),
     ],
 )
 def test_named_projects(text, name, kind):
@@ -83,3 +86,18 @@ def test_seed_002_like_documents_list_is_skipped(shared_corpus):
     boilerplate = [s for s in doc.sections if s.kind == "boilerplate"]
     assert boilerplate
     assert not any(s.start <= p.start < s.end for p in projects for s in boilerplate)
+
+
+def test_enumeration_wrapped_before_deriblant():
+    text = (
+        "En rekke positive prosjekter er gjennomført i perioden,\nderiblant Heltidskultur og Leve hele livet.\n"
+    )
+    assert [p.name for p in extract_projects(make_doc(text, sections=False))] == ["Heltidskultur", "Leve hele livet"]
+
+
+def test_like_documents_titles_are_not_projects():
+    text = (
+        "Hefte\n\nLike dokumenter Saman om ein betre kommune\nKvalitetskommuneprogrammet\nTranskript:\n\n"
+        "Kommunen deltar i Forbedringsprogrammet.\n"
+    )
+    assert [p.name for p in extract_projects(make_doc(text, sections=False))] == ["Forbedringsprogrammet"]
