@@ -54,8 +54,10 @@ Call = Callable[..., Any]
 def versions() -> stages.Versions:
     from saksfinn.extractors import READER_VERSION
     from saksfinn.extractors.findings import FINDINGS_VERSION
+    from saksfinn.index.chunking import CHUNKER_VERSION
 
-    return stages.Versions(reader=READER_VERSION, findings=FINDINGS_VERSION)
+    # chunks are derived with the findings, so a new chunker re-derives them the same way
+    return stages.Versions(reader=READER_VERSION, findings=f"{FINDINGS_VERSION}+{CHUNKER_VERSION}")
 
 
 @lru_cache(maxsize=1)

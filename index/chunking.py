@@ -18,7 +18,10 @@ boundary findable from both sides.
 Contract
 --------
 * A passage never crosses a section (hence never a document) boundary; sections of
-  kind ``"boilerplate"`` are skipped. A document without sections is one section.
+  kind ``"boilerplate"`` and *Vedlegg* sections that only list attachment titles are
+  skipped. A document without sections is one section.
+* The first passage of a section starts with the section's heading line when that line
+  stands right before the section text (so a list is found by what it is a list of).
 * Passages are cut at paragraph boundaries first, then sentence boundaries; only a
   single sentence longer than the maximum is cut between words.
 * ``start``/``end`` are offsets into ``Document.text``; ``text`` is
@@ -40,7 +43,10 @@ from saksfinn.models.findings import Finding
 
 log = logging.getLogger(__name__)
 
+CHUNKER_VERSION = "chunks@2"
+"""Bump when chunk boundaries or texts change: stored documents are then re-chunked."""
 SKIPPED_SECTION_KINDS = frozenset({"boilerplate"})
+ATTACHMENT_LINE_WORDS = 14
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\f]*\n\s*")
 # A sentence ends at . ! ? : or ; followed by space and a capital, digit, quote or bullet.
 # Abbreviations ("jf.", "bl.a.", "nr.") are mostly followed by lower-case text, so the
@@ -79,9 +85,9 @@ def chunk_document(
     text = doc.text
     chunks: list[Chunk] = []
     for section in _sections_of(doc, text):
-        if section.kind in SKIPPED_SECTION_KINDS:
+        if section.kind in SKIPPED_SECTION_KINDS or _is_attachment_list(section):
             continue
-        units = _units(text, section.start, section.end, max_words=int(target_words * 1.5))
+        units = _units(text, _heading_start(text, section), section.end, max_words=int(target_words * 1.5))
         for start, end in _pack(units, target_words, overlap_words):
             chunks.append(_passage(doc, section, text, start, end))
     chunks.extend(finding_chunk(doc, f) for f in findings)
@@ -116,6 +122,35 @@ def _sections_of(doc: Document, text: str) -> tuple[Section, ...]:
         return ()
     last_page = doc.pages[-1].number if doc.pages else 1
     return (Section(index=0, page=1, page_end=last_page, start=0, end=len(text), text=text),)
+
+
+def _is_attachment_list(section: Section) -> bool:
+    """A *Vedlegg* section that only lists attachment titles (one short line each).
+
+    Such a list names other documents; as a search hit it would outrank the case text
+    that uses the same words (short chunks score high in BM25), so it is not indexed.
+    """
+    if section.kind != "vedlegg":
+        return False
+    lines = [line for line in section.text.splitlines() if line.strip()]
+    return all(len(line.split()) <= ATTACHMENT_LINE_WORDS for line in lines)
+
+
+def _heading_start(text: str, section: Section) -> int:
+    """Where the section's heading line starts, when it stands just before the section text.
+
+    The first passage of a section then begins with its heading ("Negative erfaringer
+    fra programperioden"), so both channels and the reader see what the list is about,
+    and the span is still a real span of ``Document.text``.
+    """
+    heading = (section.heading or "").strip()
+    if not heading:
+        return section.start
+    window_start = max(0, section.start - len(heading) - 8)
+    found = text.rfind(heading, window_start, section.start)
+    if found < 0 or text[found + len(heading) : section.start].strip(" \t:.\n\f"):
+        return section.start
+    return found
 
 
 def _passage(doc: Document, section: Section, text: str, start: int, end: int) -> Chunk:

@@ -413,12 +413,14 @@ def _unique_texts(
     """Drop a hit whose text repeats an earlier hit of the same document, keeping the order.
 
     A decision is both a passage and a finding with the same text; the finding takes
-    the pair's best place (it carries kind, polarity and themes).
+    the pair's best place (it carries kind, polarity and themes). Documents with the
+    same title count as one here: the PDF and the text export of one case paper would
+    otherwise show every passage twice.
     """
     slots: dict[tuple[str, str], int] = {}
     keep: list[int] = []
     for i, chunk in enumerate(chunks):
-        key = (chunk.document_id, " ".join(chunk.text.split()))
+        key = (chunk.title or chunk.document_id, _comparable_text(chunk))
         if key not in slots:
             slots[key] = len(keep)
             keep.append(i)
@@ -428,6 +430,15 @@ def _unique_texts(
             ranked[i] = (ranked[i][0], max(ranked[i][1], ranked[first][1]))
     keep = keep[:top]
     return [ranked[i] for i in keep], [chunks[i] for i in keep]
+
+
+def _comparable_text(chunk: Chunk) -> str:
+    """The chunk's words, lower-cased, without a leading copy of its section heading."""
+    words = _WORD.findall(chunk.text.lower())
+    heading = _WORD.findall((chunk.section or "").lower())
+    if heading and words[: len(heading)] == heading and len(words) > len(heading):
+        words = words[len(heading) :]
+    return " ".join(words)
 
 
 def highlight(text: str, analyzer: Analyzer, terms: Sequence[str]) -> str:
