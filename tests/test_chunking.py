@@ -132,3 +132,32 @@ def test_findings_become_typed_chunks():
 
 def test_empty_document_gives_no_chunks():
     assert chunk_document(make_doc(["", "  "])) == []
+
+
+def test_first_passage_of_a_section_starts_with_its_heading():
+    body = "- Økt koordinering av utviklingsprosjekter gjennom styringsgruppen.\n- Det har vært god lederforankring."
+    text = f"Positive erfaringer fra programperioden\n\n{body}"
+    start = text.index(body)
+    doc = make_doc([text], [("Positive erfaringer fra programperioden", "erfaringer", start, len(text))])
+    first = chunk_document(doc)[0]
+    assert first.text.startswith("Positive erfaringer fra programperioden")
+    assert first.start == 0 and first.text == text[first.start : first.end]
+
+
+@pytest.mark.parametrize(
+    ("body", "indexed"),
+    [
+        ("1 Retningslinjer for heltidskultur - revidert 2025\n2 Retningslinjer for heltidskultur - vedtatt 2019", False),
+        ("Søknad om serveringsbevilling\nArealtegning", False),
+        # a Vedlegg section that holds case text (a missed heading) is still searchable
+        (long_text(3), True),
+    ],
+)
+def test_attachment_lists_are_not_indexed(body, indexed):
+    case = long_text(4)
+    text = f"{case}\n\nVedlegg:\n{body}"
+    start = text.index(body)
+    doc = make_doc([text], [("Saksopplysninger", "saksopplysninger", 0, len(case)), ("Vedlegg", "vedlegg", start, len(text))])
+    sections = {c.section for c in chunk_document(doc)}
+    assert ("Vedlegg" in sections) is indexed
+    assert "Saksopplysninger" in sections

@@ -267,3 +267,23 @@ def test_eval_judgement_matching():
                   Judgement("steinkjer/3.txt", "fokus")]
     assert satisfied(run_hits, judgements, files) == [2, 1, None]
     assert hits
+
+
+def test_twin_documents_and_heading_copies_are_shown_once(tmp_path):
+    """The PDF and the text export of one case paper (same title) give one hit per text;
+    a passage that only adds its heading to a finding's text is the finding's twin."""
+    item = "Vi ble for formalistiske i hvordan prosjektene ble inkludert i programmet."
+    chunks = [
+        Chunk(document_id="pdf", type="experience", text=item, title="Forbedringsprogrammet", page=1, start=0,
+              end=len(item), section="Negative erfaringer", polarity="negative"),
+        Chunk(document_id="txt", type="experience", text=item, title="Forbedringsprogrammet", page=1, start=0,
+              end=len(item), section="Negative erfaringer", polarity="negative"),
+        Chunk(document_id="txt", type="passage", text=f"Negative erfaringer\n• {item}", title="Forbedringsprogrammet",
+              page=1, start=0, end=len(item) + 22, section="Negative erfaringer"),
+        Chunk(document_id="other", type="experience", text=item, title="Et annet program", page=1, start=0,
+              end=len(item), polarity="negative"),
+    ]
+    SearchIndex.build(chunks, EMB.encode_passages([c.text for c in chunks]), tmp_path)
+    hits = run(SearchIndex.open(tmp_path), "formalistiske prosjektene", "bm25")
+    assert sorted(h.title for h in hits) == ["Et annet program", "Forbedringsprogrammet"]
+    assert all(h.type == "experience" for h in hits)
