@@ -27,7 +27,8 @@ Contract
 * ``start``/``end`` are offsets into ``Document.text``; ``text`` is
   ``Document.text[start:end]`` (trimmed to non-space at both ends), ``page`` is the
   page of ``start``.
-* Every finding becomes one chunk whose ``type`` is the finding type.
+* Every finding becomes one chunk whose ``type`` is the finding type and whose text is
+  the finding's text (a project's followed by its description).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from saksfinn.models.findings import Finding
 
 log = logging.getLogger(__name__)
 
-CHUNKER_VERSION = "chunks@2"
+CHUNKER_VERSION = "chunks@3"
 """Bump when chunk boundaries or texts change: stored documents are then re-chunked."""
 SKIPPED_SECTION_KINDS = frozenset({"boilerplate"})
 ATTACHMENT_LINE_WORDS = 14
@@ -100,7 +101,7 @@ def finding_chunk(doc: Document, finding: Finding) -> Chunk:
     return Chunk(
         document_id=doc.document_id,
         type=finding.type,  # type: ignore[attr-defined]
-        text=finding.text,
+        text=_finding_text(finding),
         title=meta.title,
         section=finding.section,
         municipality=meta.municipality,
@@ -122,6 +123,15 @@ def _sections_of(doc: Document, text: str) -> tuple[Section, ...]:
         return ()
     last_page = doc.pages[-1].number if doc.pages else 1
     return (Section(index=0, page=1, page_end=last_page, start=0, end=len(text), text=text),)
+
+
+def _finding_text(finding: Finding) -> str:
+    """What a finding chunk says: its text, and for a project its description too (a bare
+    project name is a poor passage to read or to rank)."""
+    description = (getattr(finding, "description", None) or "").strip()
+    if description and description not in finding.text:
+        return f"{finding.text}: {description}"
+    return finding.text
 
 
 def _is_attachment_list(section: Section) -> bool:

@@ -161,3 +161,15 @@ def test_attachment_lists_are_not_indexed(body, indexed):
     sections = {c.section for c in chunk_document(doc)}
     assert ("Vedlegg" in sections) is indexed
     assert "Saksopplysninger" in sections
+
+
+def test_project_chunk_reads_name_and_description():
+    from saksfinn.models import Project
+
+    text = "Prosjektet Tørn skal utvikle nye arbeidstidsordninger i helse og omsorg."
+    doc = make_doc([text])
+    named = Project(document_id=doc.document_id, page=1, start=11, end=15, text="Tørn", name="Tørn",
+                    extractor="projects@2", description="skal utvikle nye arbeidstidsordninger i helse og omsorg")
+    bare = named.model_copy(update={"description": None, "finding_id": "x"})
+    chunks = [c for c in chunk_document(doc, [named, bare]) if c.type == "project"]
+    assert [c.text for c in chunks] == ["Tørn: skal utvikle nye arbeidstidsordninger i helse og omsorg", "Tørn"]
