@@ -354,18 +354,51 @@ def extract_metadata(doc: Document, *, municipality: str | None = None, path: st
     sb = _SAKSBEHANDLER.search(text[: HEAD_CHARS * 2])
     muni_name, muni_number = _municipality(text, municipality, path)
     doc_type = _doc_type(doc, text)
+    date, dates = _main_date(text, meetings, doc_type), parse_dates(text)
+    case_number = case.group(1) if case else None
     return DocumentMeta(
         title=_title(text, sections, doc_type),
         doc_type=doc_type,
         municipality=muni_name,
         municipality_number=muni_number,
-        case_number=case.group(1) if case else None,
+        case_number=case_number,
         meetings=meetings,
         saksbehandler=re.split(r"\s+(?:Arkiv|Dato|Tidsfrist|Tlf|Telefon)\b", sb.group(1))[0].strip() if sb else None,
-        date=_main_date(text, meetings, doc_type),
-        dates=parse_dates(text),
+        date=date,
+        dates=dates,
+        year=document_year(date, case_number, dates),
         language=detect_language(text),
     )
+
+
+def document_year(date: dt.date | None, case_number: str | None, dates: tuple[dt.date, ...],
+                  today: dt.date | None = None) -> int | None:
+    """The year a document belongs to (see ``DocumentMeta.year``).
+
+    Archive case numbers are ``yyyy/n`` or ``yy/n`` (Elements, ePhorte: "2026/943",
+    "21/01234") or ``n/yyyy`` (a meeting's case: "8/2026"). Years outside 1990..next year
+    are not believed. Dates after ``today`` (deadlines, plans) are not the document's.
+    """
+    today = today or dt.date.today()
+    if date is not None:
+        return date.year
+    for year in _case_number_years(case_number or ""):
+        if 1990 <= year <= today.year + 1:
+            return year
+    past = [d for d in dates if d <= today]
+    return max(past).year if past else None
+
+
+def _case_number_years(case_number: str) -> list[int]:
+    m = re.fullmatch(r"(?:[A-ZÆØÅ]{2,6}-)?(\d{1,4})/(\d{1,6})(?:-\d{1,4})?", case_number.strip())
+    if not m:
+        return []
+    first, second = m.groups()
+    if len(first) == 4:
+        return [int(first)]
+    if len(second) == 4 and len(first) <= 3:
+        return [int(second)]
+    return [2000 + int(first)] if len(first) == 2 else []
 
 
 def _municipality(text: str, explicit: str | None, path: str | None) -> tuple[str | None, str | None]:

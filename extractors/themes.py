@@ -113,6 +113,12 @@ def document_themes(doc: Document, findings: Iterable[Finding] = (), min_hits: i
     return tuple(sorted(found))
 
 
+def passage_themes(text: str, min_hits: int = 2) -> tuple[str, ...]:
+    """Themes of a search passage: those whose roots occur at least ``min_hits`` times in
+    it (one passing mention of "budsjett" does not make a passage about økonomi)."""
+    return tuple(sorted(theme for theme, hits in theme_counts(text).items() if hits >= min_hits))
+
+
 def classify_themes(text: str, nlp: object | None = None, stemmer: Callable[[list[str]], list[str]] | None = None) -> tuple[str, ...]:
     """Theme ids whose roots occur in ``text`` (sorted). ``nlp`` is accepted for symmetry
     with the extractors and not needed; ``stemmer`` overrides the Snowball stemmer."""

@@ -235,11 +235,12 @@ def extract(items: list[Work], nlp_factory: Callable[[], Any]) -> list[Work]:
 
 
 def chunk(items: list[Work]) -> list[Work]:
+    from saksfinn.extractors.themes import passage_themes
     from saksfinn.index.chunking import chunk_document
 
     for item in _pending(items):
         try:
-            item.chunks = chunk_document(item.doc, item.findings, source=item.file.source)
+            item.chunks = chunk_document(item.doc, item.findings, source=item.file.source, themes_of=passage_themes)
         except Exception as exc:
             log.exception("chunking %s failed", item.file.source)
             item.status, item.reason = DocStatus.PARTIAL, f"chunking failed: {one_line(exc)}"

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from saksfinn.models.chunk import Chunk
@@ -44,7 +44,7 @@ from saksfinn.models.findings import Finding
 
 log = logging.getLogger(__name__)
 
-CHUNKER_VERSION = "chunks@3"
+CHUNKER_VERSION = "chunks@5"
 """Bump when chunk boundaries or texts change: stored documents are then re-chunked."""
 SKIPPED_SECTION_KINDS = frozenset({"boilerplate"})
 ATTACHMENT_LINE_WORDS = 14
@@ -72,8 +72,13 @@ def chunk_document(
     source: str | None = None,
     target_words: int = 180,
     overlap_words: int = 30,
+    themes_of: Callable[[str], tuple[str, ...]] | None = None,
 ) -> list[Chunk]:
     """Passages of ``doc`` (section by section) followed by one chunk per finding.
+
+    ``themes_of`` gives a passage's themes from its text (the flow passes
+    :func:`saksfinn.extractors.themes.passage_themes`); without it passages have none,
+    and findings always carry their own.
 
     ``source`` is accepted for callers that know the file a document came from;
     chunks do not store it (hits get it from the store).
@@ -90,7 +95,10 @@ def chunk_document(
             continue
         units = _units(text, _heading_start(text, section), section.end, max_words=int(target_words * 1.5))
         for start, end in _pack(units, target_words, overlap_words):
-            chunks.append(_passage(doc, section, text, start, end))
+            passage = _passage(doc, section, text, start, end)
+            if themes_of is not None:
+                passage = passage.model_copy(update={"themes": themes_of(passage.text)})
+            chunks.append(passage)
     chunks.extend(finding_chunk(doc, f) for f in findings)
     return chunks
 
@@ -107,6 +115,7 @@ def finding_chunk(doc: Document, finding: Finding) -> Chunk:
         municipality=meta.municipality,
         doc_type=meta.doc_type.value if meta.doc_type else None,
         date=meta.date,
+        year=meta.year if meta.year is not None else (meta.date.year if meta.date else None),
         page=finding.page,
         start=finding.start,
         end=finding.end,
@@ -174,6 +183,7 @@ def _passage(doc: Document, section: Section, text: str, start: int, end: int) -
         municipality=meta.municipality,
         doc_type=meta.doc_type.value if meta.doc_type else None,
         date=meta.date,
+        year=meta.year if meta.year is not None else (meta.date.year if meta.date else None),
         page=doc.page_at(start),
         start=start,
         end=end,

@@ -27,7 +27,7 @@ COLUMNS = (
     "municipality", "doc_type", "date", "case_number", "page", "section", "themes",
 )
 EXTRA_COLUMNS = (
-    "start", "end", "extractor", "body", "meeting_date", "adopted", "votes_for", "votes_against",
+    "year", "start", "end", "extractor", "body", "meeting_date", "adopted", "votes_for", "votes_against",
     "unanimous", "name", "description", "target", "target_value", "target_unit",
 )
 FORMATS = ("jsonl", "csv", "xlsx", "parquet")
@@ -81,17 +81,33 @@ def _row(f: Any, doc: dict[str, Any]) -> dict[str, Any]:
     }
     for key in EXTRA_COLUMNS:
         row[key] = data.get(key)
+    row["year"] = document_year(doc)
     return row
+
+
+def document_year(doc: dict[str, Any]) -> int | None:
+    """A document row's year: ``meta.year`` (date, else archive case number), else its date's."""
+    year = (doc.get("meta") or {}).get("year")
+    if year is None and isinstance(doc.get("date"), dt.date):
+        year = doc["date"].year
+    return year
 
 
 def _keep(row: dict[str, Any], filters: ExportFilters) -> bool:
     if filters.municipality and (row["municipality"] or "").casefold() != filters.municipality.casefold():
         return False
-    if filters.since and (row["date"] is None or dt.date.fromisoformat(row["date"]) < filters.since):
+    if filters.since and not _since(row, filters.since):
         return False
     if filters.theme and filters.theme not in row["themes"]:
         return False
     return True
+
+
+def _since(row: dict[str, Any], since: dt.date) -> bool:
+    """On or after ``since``; an undated document by its year (kept when its year could be)."""
+    if row["date"] is not None:
+        return dt.date.fromisoformat(row["date"]) >= since
+    return row["year"] is not None and row["year"] >= since.year
 
 
 def export_findings(store: Store, filters: ExportFilters, fmt: str, out: str | Path) -> int:
@@ -175,7 +191,7 @@ def _parquet(rows: list[dict[str, Any]]) -> bytes:
 def _arrow_type(column: str) -> Any:
     import pyarrow as pa
 
-    if column in ("page", "start", "end", "votes_for", "votes_against"):
+    if column in ("year", "page", "start", "end", "votes_for", "votes_against"):
         return pa.int64()
     if column == "target_value":
         return pa.float64()

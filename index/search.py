@@ -325,7 +325,7 @@ def _write_meta(path: Path, chunks: Sequence[Chunk]) -> None:
                     c.doc_type,
                     c.type,
                     c.polarity,
-                    c.date.year if c.date else None,
+                    c.year if c.year is not None else (c.date.year if c.date else None),
                     json.dumps(list(c.themes), ensure_ascii=False),
                     c.model_dump_json(),
                 )

@@ -30,6 +30,7 @@ class Chunk(Record):
     municipality: str | None = None
     doc_type: str | None = None
     date: dt.date | None = None
+    year: int | None = None  # DocumentMeta.year: known for undated papers with a case number
     page: int = Field(ge=1)
     start: int = Field(ge=0)
     end: int = Field(ge=0)

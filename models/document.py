@@ -92,6 +92,9 @@ class DocumentMeta(Record):
     saksbehandler: str | None = None
     date: dt.date | None = None  # the document's main date (first meeting or letter date)
     dates: tuple[dt.date, ...] = ()
+    # The year the document belongs to: its date's, else its archive case number's
+    # ("Arkivsaksnr: 2026/44"), else the latest past date in its text; None when unknown.
+    year: int | None = None
     language: str | None = None  # "nb", "nn", "mixed" or None
 
 

@@ -173,3 +173,14 @@ def test_project_chunk_reads_name_and_description():
     bare = named.model_copy(update={"description": None, "finding_id": "x"})
     chunks = [c for c in chunk_document(doc, [named, bare]) if c.type == "project"]
     assert [c.text for c in chunks] == ["Tørn: skal utvikle nye arbeidstidsordninger i helse og omsorg", "Tørn"]
+
+
+def test_passages_get_themes_from_the_given_classifier():
+    from saksfinn.extractors.themes import passage_themes
+
+    text = long_text(4)  # heltidskultur, heltidsstillinger: two mentions
+    plain = chunk_document(make_doc([text]))
+    themed = chunk_document(make_doc([text]), themes_of=passage_themes)
+    assert [c.themes for c in plain] == [()]
+    assert [c.themes for c in themed] == [("heltid",)]
+    assert [c.chunk_id for c in plain] == [c.chunk_id for c in themed]

@@ -278,3 +278,22 @@ def test_real_seeds_metadata(shared_corpus: Path) -> None:
     assert metas["003"].municipality == "Bærum" and metas["003"].doc_type == DocType.RAPPORT
     assert metas["004"].municipality == "Harstad"
     assert metas["002"].language == "mixed"
+
+
+@pytest.mark.parametrize(
+    ("date", "case_number", "dates", "year"),
+    [
+        (dt.date(2025, 3, 19), "2026/44", (), 2025),  # the document's own date wins
+        (None, "2026/943", (), 2026),  # Elements: yyyy/n
+        (None, "21/01234", (), 2021),  # ePhorte: yy/n
+        (None, "8/2026", (), 2026),  # a meeting's case: n/yyyy
+        (None, "PTN-139/12", (dt.date(2012, 5, 3),), 2012),  # a case ref, not an archive number
+        (None, "1850/2", (dt.date(2019, 1, 2), dt.date(2024, 6, 1)), 2024),  # not a plausible year
+        (None, None, (dt.date(2024, 6, 1), dt.date(2031, 1, 1)), 2024),  # a deadline is not the year
+        (None, None, (), None),  # unknown stays unknown
+    ],
+)
+def test_document_year(date, case_number, dates, year):
+    from saksfinn.extractors.metadata import document_year
+
+    assert document_year(date, case_number, dates, today=dt.date(2026, 12, 1)) == year

@@ -287,3 +287,18 @@ def test_twin_documents_and_heading_copies_are_shown_once(tmp_path):
     hits = run(SearchIndex.open(tmp_path), "formalistiske prosjektene", "bm25")
     assert sorted(h.title for h in hits) == ["Et annet program", "Forbedringsprogrammet"]
     assert all(h.type == "experience" for h in hits)
+
+
+def test_undated_paper_is_filtered_by_its_year(tmp_path):
+    """A saksframlegg without a written date still has a year (from "Arkivsaksnr: 2026/44")."""
+    text = "Det høye sykefraværet har ført til at kommunen vil gjennomføre tiltak for å øke nærværet."
+    chunks = [
+        Chunk(document_id="undated", text=text, title="Økt nærvær", page=1, start=0, end=len(text), year=2026),
+        Chunk(document_id="old", text=text + " Før.", title="Nærvær 2019", page=1, start=0, end=len(text) + 5,
+              date=dt.date(2019, 5, 1)),
+        Chunk(document_id="unknown", text=text + " Ukjent.", title="Nærvær", page=1, start=0, end=len(text) + 8),
+    ]
+    SearchIndex.build(chunks, EMB.encode_passages([c.text for c in chunks]), tmp_path)
+    index = SearchIndex.open(tmp_path)
+    assert [h.document_id for h in run(index, "sykefravær tiltak", "bm25", year_from=2025)] == ["undated"]
+    assert [h.document_id for h in run(index, "sykefravær tiltak", "bm25", year_to=2020)] == ["old"]

@@ -85,3 +85,18 @@ def test_document_themes_from_findings_title_and_frequent_roots():
     assert {"sykefravaer", "helse_omsorg", "okonomi"} <= set(themes)
     assert "oppvekst" not in themes  # one mention of "barnehagen" is not enough
     assert theme_counts("budsjett og budsjettet, regnskap")["okonomi"] == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "themes"),
+    [
+        ("Målet er å redusere sykefraværet. Tiltak for økt nærvær skal evalueres.", ("sykefravaer",)),
+        ("Kommunen har fokus på heltidskultur. Fleire tilsette skal jobbe heiltid.", ("heltid",)),
+        # one passing mention is not what a passage is about
+        ("Saken har ingen konsekvenser for budsjettet. Søknaden gjelder en flytebrygge i strandsonen.", ()),
+    ],
+)
+def test_passage_themes_need_two_mentions(text, themes):
+    from saksfinn.extractors.themes import passage_themes
+
+    assert passage_themes(text) == themes

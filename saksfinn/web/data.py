@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from saksfinn.index.export import ExportFilters, finding_rows
+from saksfinn.index.export import ExportFilters, document_year, finding_rows
 from saksfinn.index.store import Store
 from saksfinn.models import Hit
 from saksfinn.web.params import FindingParams
@@ -34,7 +34,7 @@ def filtered_rows(store: Store, params: FindingParams) -> Iterator[dict[str, Any
             continue
         if params.doc_type and row["doc_type"] != params.doc_type:
             continue
-        if params.year_to and (row["date"] is None or int(row["date"][:4]) > params.year_to):
+        if params.year_to and (row["year"] is None or row["year"] > params.year_to):
             continue
         yield row
 
@@ -122,7 +122,7 @@ def overview(rows: Iterable[dict[str, Any]], documents: int) -> Overview:
     for row in rows:
         n += 1
         by_type[row["type"]] += 1
-        year = int(row["date"][:4]) if row.get("date") else None
+        year = row.get("year")
         for theme in row["themes"]:
             theme_mun[(theme, row["municipality"] or UNKNOWN)] += 1
             if year is not None:
@@ -161,7 +161,7 @@ class OverviewCache:
 
 
 def year_span(store: Store) -> tuple[int, int]:
-    """First and last year among dated documents (this year twice when none are dated)."""
-    years = [d["date"].year for d in store.documents() if isinstance(d.get("date"), dt.date)]
+    """First and last year among documents with a known year (this year twice when none)."""
+    years = [y for y in map(document_year, store.documents()) if y is not None]
     this = dt.date.today().year
     return (min(years), max(years)) if years else (this, this)
