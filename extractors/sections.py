@@ -3,8 +3,9 @@
 A line is a heading when
 
 1. it is a known case-paper heading (:data:`KNOWN_HEADINGS`: *Innstilling til vedtak*,
-   *Rådmannen tilrår*, *PTN-139/12 Tilråding:*, *K-112/12 Vedtak:*, *Formannskapet
-   behandling 12.02.2026:*, *Saksopplysninger*, *Vurdering*, *Positive erfaringer* ...),
+   *Rådmannen tilrår*, *Skogsjefens forslag til vedtak*, *PTN-139/12 Tilråding:*,
+   *K-112/12 Vedtak:*, *Formannskapet behandling 12.02.2026:*, *Saksopplysninger*,
+   *Vurdering*, *Positive erfaringer* ...),
    alone on its line or followed by a colon and text ("Konklusjon: Planleggingen ...");
 2. it equals one of its page's layout ``heading_lines``;
 3. it is a Markdown heading (``# Bakgrunn``) or an entry of the document's table of contents;
@@ -12,13 +13,21 @@ A line is a heading when
    Title-case / ALL CAPS line without final punctuation, after a blank line and before body
    text.
 
-Boilerplate blocks — "Like dokumenter" lists (up to "Transkript:"), tables of contents
-("Innhold" / "Innholdsfortegnelse"), contact lists — become sections with kind
-``"boilerplate"`` so later stages can skip them.
+Not headings: a known heading's words that go on a sentence from the line above (the line
+starts in lower case after a line without final punctuation: "... skriver i sin" /
+"vurdering:"), and a short line right under two table cells holding numbers ("TOTALT",
+"Sum" below "1659" / "100 %").
+
+Boilerplate blocks — "Like dokumenter" lists (up to "Transkript:", also when the first
+title stands on the "Like dokumenter" line), tables of contents ("Innhold" /
+"Innholdsfortegnelse"), contact lists — become sections with kind ``"boilerplate"`` so
+later stages can skip them. A table of contents with page numbers ("Forord… 3", also one
+typeset as running text: "Innhold Forord… 3 Hva er …… 4") ends at its last page-number line.
 
 Contract: sections are in text order, do not overlap, and ``section.text ==
 doc.text[section.start:section.end]`` (trimmed of surrounding whitespace, heading excluded).
-Text before the first heading is a section with ``heading=None`` when it is not blank.
+Text before the first heading, and text after a table of contents up to the next heading,
+is a section with ``heading=None`` when it is not blank.
 """
 
 from __future__ import annotations
@@ -36,10 +45,22 @@ BOILERPLATE = "boilerplate"
 # (pattern for the heading words, kind). Matched case-insensitively against a line whose
 # numbering, Markdown marks and case-ref prefix have been removed.
 _P = r"(?:kommunedirektørens|kommunedirektøren\s+sin|rådmannens|rådmannen\s+sin|administrasjonens|administrasjonssjefens|kontrollutvalgets|kontrollutvalets|formannskapets|[a-zæøå-]+(?:utvalgets|utvalets))"
+# an administrative official's proposal: "Skogsjefens forslag til vedtak", "Virksomhetsleders
+# innstilling", "Einingsleiaren sitt framlegg til vedtak" — not a politician's or a party's
+# ("Ordførerens forslag", "Utvalgsleders forslag", "Senterpartiets forslag" are proposals in the meeting)
+_ROLE = (
+    r"(?:[a-zæøå-]*(?:sjef|direktør|rådmann|sekretær|sekretariat|forvalter|rådgiver|rådgjevar|koordinator)"
+    r"|(?!(?:utvalgs|utvals|komit[eé]|gruppe|parti|møte|styre)(?:leder|leiar))[a-zæøå-]+(?:leder|leiar)"
+    r"|daglig\s+leder|dagleg\s+leiar)"
+)
+_OFFICIAL = rf"(?:{_ROLE}(?:ens|ets|s|(?:en|et)?\s+(?:sin|si|sitt)))"
 KNOWN_HEADINGS: tuple[tuple[str, str], ...] = (
     (r"saksfr[ae]mlegg", "saksframlegg"),
     (r"(?:endelig\s+)?innstilling(?:\s+til\s+vedtak)?", "innstilling"),
-    (rf"{_P}\s+(?:forslag\s+til\s+(?:vedtak|innstilling)|innstilling|tilråding)", "innstilling"),
+    (
+        rf"(?:{_P}|{_OFFICIAL})\s+(?:(?:sitt\s+)?(?:forslag|framlegg)\s+til\s+(?:vedtak|innstilling)|innstilling|tilråding)",
+        "innstilling",
+    ),
     (r"(?:forslag\s+til\s+(?:vedtak|innstilling)|framlegg\s+til\s+vedtak)", "innstilling"),
     (r"(?:rådmannen|kommunedirektøren|administrasjonen)\s+(?:tilrår|rår\s+til|innstiller)", "innstilling"),
     (r"tilrådn?ing(?:\s+til\s+vedtak)?", "innstilling"),
@@ -95,7 +116,7 @@ _TOC_ENTRY = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?[A-ZÆØÅ«\"].{0,90
 class _Heading:
     line_start: int  # offset of the heading line
     body_start: int  # where the section text may start (after the line or after "Heading:")
-    heading: str
+    heading: str | None  # None: untitled text after a table of contents
     kind: str | None
     level: int = 1
 
@@ -162,6 +183,8 @@ def _is_plain_heading(lines: list[tuple[int, str]], i: int) -> bool:
     s = lines[i][1].strip()
     if not s or len(s) > 70 or _BULLET.match(s) or s[-1] in ".,;!?-–…" or "  " in s or "\t" in s:
         return False
+    if " | " in s:  # a table row
+        return False
     words = s.split()
     if len(words) > 9 or (s.endswith(":") and len(words) > 3):
         return False
@@ -171,6 +194,8 @@ def _is_plain_heading(lines: list[tuple[int, str]], i: int) -> bool:
     if _NOT_HEADING.search(s):
         return False
     numbered = bool(_NUMBER.match(s))
+    if len(words) <= 2 and not numbered and _after_number_cell(lines, i):
+        return False  # a table cell ("TOTALT", "Sum") under a column of numbers
     prev_blank = i == 0 or not lines[i - 1][1].strip() or lines[i - 1][1].strip() == "\f"
     if not prev_blank and not numbered:
         return False
@@ -186,6 +211,24 @@ def _is_plain_heading(lines: list[tuple[int, str]], i: int) -> bool:
     if numbered:
         return len(nxt) >= 30 or j > i + 1
     return (len(nxt) >= 60 or (len(nxt) >= 30 and nxt.endswith("."))) and (s.isupper() or len(words) <= 7)
+
+
+_NUMBER_CELL = re.compile(r"^[-–+]?\d[\d  .,]*(?:\s*%)?$|^\d[\d  .,]*\s*(?:-|–)\s*\d[\d  .,]*\s*%?$")
+
+
+def _after_number_cell(lines: list[tuple[int, str]], i: int) -> bool:
+    """Whether the two nearest non-blank lines above line ``i`` are table cells holding numbers.
+
+    (One number alone is more likely a page or slide number above a real heading.)
+    """
+    cells = []
+    for j in range(i - 1, max(-1, i - 8), -1):
+        s = lines[j][1].strip()
+        if s and s != "\f":
+            cells.append(s)
+            if len(cells) == 2:
+                break
+    return len(cells) == 2 and all(_NUMBER_CELL.match(c) for c in cells)
 
 
 def _toc_end(lines: list[tuple[int, str]], i: int) -> tuple[int, set[str]]:
@@ -208,14 +251,50 @@ def _toc_end(lines: list[tuple[int, str]], i: int) -> tuple[int, set[str]]:
 
 
 def _like_documents_end(lines: list[tuple[int, str]], i: int) -> int | None:
+    """Index of the "Transkript:" line that ends a "Like dokumenter" list starting at line ``i``."""
     for j in range(i + 1, len(lines)):
-        if re.match(r"^\s*transkript\s*:?\s*$", lines[j][1], re.IGNORECASE):
+        if re.match(r"^\s*transkript\s*(?::|$)", lines[j][1], re.IGNORECASE):
             return j
     return None
 
 
+# "Like dokumenter RESULTATER OG TILTAK I ..." — the first listed title on the heading's line
+_LIKE_DOCUMENTS_INLINE = re.compile(r"^like\s+dokumenter\b\s*:?\s*(?=[^\s:])", re.IGNORECASE)
+
+
+def _leaders_end(lines: list[tuple[int, str]], first: int, limit: int) -> int | None:
+    """Index of the line after the last page-number line of a TOC whose lines start at ``first``.
+
+    Page-number lines are those with leaders ("Forord… 3", "Vurdering ....... 12"); one line
+    without (a wrapped entry) may come between them, two in a row end the TOC. ``None`` when
+    no line from ``first`` (up to ``limit``) has leaders.
+    """
+    last = None
+    misses = 0
+    for j in range(first, min(limit, len(lines))):
+        s = lines[j][1].strip()
+        if not s or s == "\f":
+            continue
+        if _DOTTED.search(s):
+            last, misses = j, 0
+            continue
+        misses += 1
+        if misses >= 2:
+            break
+    return None if last is None else last + 1
+
+
 def _layout_headings(doc: Document) -> dict[int, set[str]]:
     return {p.number: {h.strip() for h in p.heading_lines if h.strip()} for p in doc.pages if p.heading_lines}
+
+
+def _wrapped_prose(lines: list[tuple[int, str]], i: int, line: str) -> bool:
+    """Whether line ``i`` (``line``, stripped) goes on a sentence from the line above: it starts
+    in lower case and the line above is text without final punctuation."""
+    if not line[:1].islower() or i == 0:
+        return False
+    previous = lines[i - 1][1].strip()
+    return bool(previous) and previous != "\f" and not previous.endswith((".", ":", "!", "?", ";"))
 
 
 def _find_headings(doc: Document, text: str) -> list[_Heading]:
@@ -223,6 +302,7 @@ def _find_headings(doc: Document, text: str) -> list[_Heading]:
     layout = _layout_headings(doc)
     toc_entries: set[str] = set()
     found: list[_Heading] = []
+    untitled: list[int] = []  # line offsets where text after a table of contents resumes
     i = 0
     while i < len(lines):
         start, line = lines[i]
@@ -231,32 +311,54 @@ def _find_headings(doc: Document, text: str) -> list[_Heading]:
             i += 1
             continue
         lead = len(line) - len(line.lstrip())
+        like = _LIKE_DOCUMENTS_INLINE.match(s)
+        end = _like_documents_end(lines, i) if like else None
+        if like and end is not None:
+            heading = s[: like.end()].rstrip(" :")
+            found.append(_Heading(start, start + lead + like.end(), heading, BOILERPLATE))
+            i = end
+            continue
         hit = known_kind(line)
         page_heads = layout.get(doc.page_at(start), set())
         core, level = _strip_marks(s)
+        if hit is not None and _wrapped_prose(lines, i, s):
+            hit = None  # "Et høyt sykefravær får" / "økonomiske konsekvenser for kommunen, og kan"
         if hit is not None:
             kind, inline, head_len = hit
             heading = (s[:head_len] if inline else s).rstrip(" :").lstrip("#").strip()
             body = start + lead + head_len if inline else start + len(line) + 1
             found.append(_Heading(start, body, heading, kind, level))
-            if kind == BOILERPLATE and not inline:
-                if re.match(r"like\s+dokumenter", core, re.IGNORECASE):
-                    end = _like_documents_end(lines, i)
-                    if end is not None:
-                        i = end
-                        continue
-                elif re.match(r"innh", core, re.IGNORECASE):
-                    end, entries = _toc_end(lines, i)
-                    toc_entries |= entries
-                    i = max(end, i + 1)
+            if kind == BOILERPLATE and not inline and re.match(r"like\s+dokumenter", core, re.IGNORECASE):
+                end = _like_documents_end(lines, i)
+                if end is not None:
+                    i = end
                     continue
+            elif kind == BOILERPLATE and re.match(r"innh", core, re.IGNORECASE):
+                # a TOC ends at its last page-number line, and the text after it is untitled
+                # (else a TOC typeset into running text, "Innhold Forord… 3 Hva er …… 4",
+                # would swallow the pages after it)
+                end = _leaders_end(lines, i if inline else i + 1, len(lines))
+                if end is not None:
+                    untitled.append(end)
+                if not inline:
+                    toc_end, entries = _toc_end(lines, i)
+                    toc_entries |= entries
+                    end = end or toc_end
+                i = max(end or 0, i + 1)
+                continue
             i += 1
             continue
         is_toc_entry = bool(toc_entries) and _DOTTED.sub("", s).strip().rstrip(". ").casefold() in toc_entries
         if s in page_heads or is_toc_entry or _MARKDOWN.match(s) or _is_plain_heading(lines, i):
             found.append(_Heading(start, start + len(line) + 1, s.lstrip("#").strip(), None, level))
         i += 1
-    return found
+    starts = {h.line_start for h in found}
+    for index in untitled:
+        while index < len(lines) and (not lines[index][1].strip() or lines[index][1].strip() == "\f"):
+            index += 1
+        if index < len(lines) and lines[index][0] not in starts:
+            found.append(_Heading(lines[index][0], lines[index][0], None, None))
+    return sorted(found, key=lambda h: h.line_start)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -8,6 +8,11 @@ Contracts:
 * Page text: whitespace normalised within each line (:func:`clean_line`), line breaks
   kept, no trailing spaces, runs of blank lines collapsed to one.
 * Plain text / Markdown: pages split on form feed (``\\f``) when present, else one page.
+  Lines start at column 0, except nested list items: a bullet (``-``, ``•``, ``➢``,
+  ``1.``, ``a)``, ``ii.`` …) indented deeper than a list item above it in the same list
+  keeps two spaces per nesting level ("- Lean-gruppa" / "  - Kompetanseutvikling"), so the
+  finding extractors can tell sub-bullets from top-level ones (as they do with the
+  dash-under-round-bullet glyphs of PDF text).
   Markdown ATX headings (``# ...``) and setext headings (a line underlined by ``===`` or
   ``---``) go into ``Page.heading_lines`` exactly as they appear in the page text.
 * HTML: parsed with :mod:`html.parser`; ``script``, ``style``, ``nav`` (and other
@@ -33,17 +38,68 @@ def clean_line(line: str) -> str:
     return _WS_RE.sub(" ", _CONTROL_RE.sub("", line)).strip()
 
 
-def join_lines(lines: list[str]) -> str:
-    """Cleaned lines joined by ``\\n``; leading/trailing blank lines dropped, blank runs collapsed."""
+def join_lines(lines: list[str], *, nesting: bool = False) -> str:
+    """Cleaned lines joined by ``\\n``; leading/trailing blank lines dropped, blank runs collapsed.
+
+    With ``nesting``, nested list items keep their level as indentation (:func:`list_levels`).
+    """
     out: list[str] = []
-    for raw in lines:
+    levels = list_levels(lines) if nesting else [0] * len(lines)
+    for raw, level in zip(lines, levels):
         line = clean_line(raw)
+        if line and level:
+            line = "  " * level + line
         if not line and (not out or not out[-1]):
             continue
         out.append(line)
     while out and not out[-1]:
         out.pop()
     return "\n".join(out)
+
+
+# a list item's marker followed by text (as textspans.BULLET_RE, but a space is required)
+_LIST_ITEM_RE = re.compile(r"^(?:[-–•▪●◦■➢➤►*·]|\d{1,2}[.)]|[a-zæøå][.)]|[ivx]{1,4}[.)])\s+\S")
+_INDENT_RE = re.compile(r"^[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*")
+
+
+def _indent_width(line: str) -> int:
+    """Columns of leading white space (tabs to the next multiple of 4)."""
+    width = 0
+    for char in _INDENT_RE.match(line).group(0):
+        width = (width // 4 + 1) * 4 if char == "\t" else width + 1
+    return width
+
+
+def list_levels(lines: list[str]) -> list[int]:
+    """Nesting level of each line: 0, or n > 0 for a list item nested n deep.
+
+    A list item is nested when it is indented deeper than a list item above it in the same
+    list. A list goes on over wrapped lines, blank lines and further items; a paragraph
+    (a line that is not a list item, after a blank line) or a Markdown heading ends it.
+    """
+    levels: list[int] = []
+    stack: list[int] = []  # indents of the open list levels, outermost first
+    after_blank = False
+    for raw in lines:
+        line = _CONTROL_RE.sub("", raw).rstrip()
+        if not line.strip():
+            after_blank = True
+            levels.append(0)
+            continue
+        indent, body = _indent_width(line), line[_INDENT_RE.match(line).end() :]
+        if not _LIST_ITEM_RE.match(body):
+            if after_blank or body.startswith("#"):
+                stack = []
+            after_blank = False
+            levels.append(0)
+            continue
+        after_blank = False
+        while stack and stack[-1] > indent:
+            stack.pop()
+        if not stack or stack[-1] < indent:
+            stack.append(indent)
+        levels.append(len(stack) - 1)
+    return levels
 
 
 def _markdown_headings(text: str) -> tuple[str, ...]:
@@ -77,7 +133,7 @@ def read_plain_text(text: str) -> tuple[Page, ...]:
         chunks.pop()
     pages: list[Page] = []
     for number, chunk in enumerate(chunks, start=1):
-        page_text = join_lines(chunk.split("\n"))
+        page_text = join_lines(chunk.split("\n"), nesting=True)
         pages.append(Page(number=number, text=page_text, start=0, heading_lines=_markdown_headings(page_text)))
     return tuple(pages)
 

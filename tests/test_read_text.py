@@ -36,6 +36,70 @@ def test_plain_text_pages(raw, pages):
     _assert_offsets(doc)
 
 
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        (  # Bokmål slide: dash under dash, told apart only by the indent
+            "Råd for veien videre\n\n- Valg av enheter\n- Lean-gruppa\n   - Kompetanseutvikling\n   - Kapasitet\n"
+            "- Lederstøtte\n     -   Ansvarliggjøre\n",
+            "Råd for veien videre\n\n- Valg av enheter\n- Lean-gruppa\n  - Kompetanseutvikling\n  - Kapasitet\n"
+            "- Lederstøtte\n  - Ansvarliggjøre",
+        ),
+        (  # Nynorsk, three levels with tabs and mixed markers
+            "Kva fungerte godt\n• Opplæringa\n\t– Kurs for leiarar\n\t\to Ikkje eit punkt\n\t\t· Fagdagar\n• Rettleiinga\n",
+            "Kva fungerte godt\n• Opplæringa\n  – Kurs for leiarar\no Ikkje eit punkt\n    · Fagdagar\n• Rettleiinga",
+        ),
+        (  # numbered decision points with lettered sub-points and a wrapped line at column 0
+            "1. Bruk av fondet skal knyttes til\n   a) tiltak som har engangskarakter og som\nbidrar til utvikling\n\n"
+            "   b) tiltak som gir kostnadsbesparelser\n2. Ordningen evalueres i 2027.\n",
+            "1. Bruk av fondet skal knyttes til\n  a) tiltak som har engangskarakter og som\nbidrar til utvikling\n\n"
+            "  b) tiltak som gir kostnadsbesparelser\n2. Ordningen evalueres i 2027.",
+        ),
+        (  # a list indented as a whole (no parent item) and indented body text stay at column 0
+            "Innstilling:\n\n   •   Mental helse ungdom tildeles kr 20 000\n   •   Fosterhjemsforeininga tildeles kr 15 000\n\n"
+            "    Saka gjeld tilskot.\n      - 5 grader kaldare\n",
+            "Innstilling:\n\n• Mental helse ungdom tildeles kr 20 000\n• Fosterhjemsforeininga tildeles kr 15 000\n\n"
+            "Saka gjeld tilskot.\n- 5 grader kaldare",
+        ),
+        (  # a new paragraph ends the list: its indented bullet is not nested under the old one
+            "- Første punkt\n\nNytt avsnitt om noko anna.\n  - Eige punkt\n",
+            "- Første punkt\n\nNytt avsnitt om noko anna.\n- Eige punkt",
+        ),
+    ],
+    ids=["bokmaal-dash-under-dash", "nynorsk-three-levels-tabs", "numbered-lettered", "indented-list-no-parent", "paragraph-ends-list"],
+)  # fmt: skip
+def test_plain_text_keeps_list_nesting(raw, text):
+    doc = _read(raw.encode("utf-8"))
+    assert doc.text == text
+    _assert_offsets(doc)
+
+
+@pytest.mark.parametrize(
+    ("raw", "items"),
+    [
+        (
+            "# Råd for veien videre\n\n- Valg av enheter\n- Lean-gruppa\n  - Kompetanseutvikling\n  - Kapasitet\n"
+            "- Lederstøtte\n  - Ansvarliggjøre\n- Medarbeiderskapet må dyrkes\n",
+            ["Valg av enheter", "Lean-gruppa - Kompetanseutvikling - Kapasitet", "Lederstøtte - Ansvarliggjøre",
+             "Medarbeiderskapet må dyrkes"],
+        ),
+        (
+            "Læringspunkt\n\n* Tidleg involvering av tilsette\n    * Arbeidsmøte kvar veke\n* Rettleiinga var for svak\n",
+            ["Tidleg involvering av tilsette * Arbeidsmøte kvar veke", "Rettleiinga var for svak"],
+        ),
+    ],
+    ids=["bokmaal-slide", "nynorsk-stars"],
+)  # fmt: skip
+def test_indented_sub_bullets_stay_in_their_experience_item(raw, items):
+    from saksfinn.extractors.analyse import analyse_document
+    from saksfinn.extractors.experiences import extract_experiences
+
+    doc = analyse_document(_read(raw.encode("utf-8")))
+    found = [e for e in extract_experiences(doc) if e.kind == "list"]
+    assert [e.text for e in found] == items
+    assert all(" ".join(doc.text[e.start : e.end].split()) == e.text for e in found)
+
+
 def test_markdown_headings():
     doc = _read("# Vedtak\n\nKommunestyret vedtok planen.\n\n## Bakgrunn\nTekst.\n\nSaksopplysninger\n================\n".encode())
     assert doc.media_type == "text/markdown"

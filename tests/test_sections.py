@@ -222,3 +222,172 @@ def test_real_steinkjer_saksframlegg_have_innstilling(shared_corpus: Path) -> No
         for f in saksframlegg
     )
     assert with_innstilling / len(saksframlegg) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "like_text", "after"),
+    [
+        (  # Bokmål web page: the first listed title on the "Like dokumenter" line
+            "HOVEDFUNN OG SAMMENDRAG\nLike dokumenter RESULTATER OG TILTAK I KOMMUNENETTVERK FOR\n"
+            "FORNYELSE. Sluttrapport.\nSammendrag av spørreundersøkelsen - våren 2015\n"
+            "Oppsummering av Kommunelederundersøkelsen\nTranskript:\n"
+            "Bruken av erfaringer fra nettverkene er generelt høy i kommunene, og informasjonen blir nyttiggjort.\n",
+            "RESULTATER OG TILTAK I KOMMUNENETTVERK FOR\nFORNYELSE. Sluttrapport.\n"
+            "Sammendrag av spørreundersøkelsen - våren 2015\nOppsummering av Kommunelederundersøkelsen",
+            "Bruken av erfaringer",
+        ),
+        (  # Nynorsk titles, a colon after the label and "Transkript:" with text on its line
+            "Like dokumenter: Saman om ein betre kommune\nÅrsrapportering pulje 1\n1 MÅL OG RAMMER\n"
+            "Transkript: Hva er Saman om ein betre kommune\n",
+            "Saman om ein betre kommune\nÅrsrapportering pulje 1\n1 MÅL OG RAMMER",
+            "Hva er Saman",
+        ),
+    ],
+    ids=["bokmaal-title-on-label-line", "nynorsk-colon-transkript-inline"],
+)  # fmt: skip
+def test_like_documents_with_first_title_on_its_line(text: str, like_text: str, after: str) -> None:
+    doc = document_from_text(text)
+    secs = split_sections(doc)
+    like = next(s for s in secs if s.heading == "Like dokumenter")
+    assert like.kind == "boilerplate"
+    assert like.text == like_text  # none of the listed titles starts a section of its own
+    nxt = secs[secs.index(like) + 1]
+    assert nxt.kind == "transcript" and nxt.text.startswith(after)
+    _check_spans(doc)
+
+
+def test_like_documents_words_in_running_text_are_no_heading() -> None:
+    doc = document_from_text("Like dokumenter skal behandles likt av alle saksbehandlere i kommunen.\n")
+    assert [s.kind for s in split_sections(doc)] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "toc_end", "after"),
+    [
+        (  # Bokmål booklet: the whole TOC run into lines of text, then the foreword
+            "Innhold Forord… 3 Hva er Saman om ein betre kommune?… 4\nUtviklingsarbeidet… 6 Temaene… 7 Heltid… 8\n"
+            "Kontaktinformasjon… 22 Vedlegg 1: Tips til prosessen\nlokalt… 24 Vedlegg 2: Deltakerkommuner… 35\n"
+            "Vedlegg 3: avtale om programmet. 37 På nettsidene og\nFacebook-sidene legges det jevnlig ut nyheter.\n"
+            "Forord Dette heftet er en presentasjon av utviklingsprogrammet.\f"
+            "Kommunene har arbeidet med sykefravær, heltid og omdømme i tre år og har gode resultater å vise til.\n",
+            "lokalt… 24 Vedlegg 2: Deltakerkommuner… 35",
+            "Vedlegg 3: avtale",
+        ),
+        (  # Nynorsk heading on its own line, dotted leaders, body text straight after
+            "Innhald\nSamandrag ........ 2\nBakgrunn for arbeidet\nog mandatet ........ 3\nVurdering ........ 5\n"
+            "Kommunen har sett ned ei arbeidsgruppe som skal sjå på korleis tenestene kan bli betre.\n"
+            "Gruppa har hatt seks møte og har snakka med tilsette i alle einingar.\n",
+            "Vurdering ........ 5",
+            "Kommunen har sett ned",
+        ),
+    ],
+    ids=["bokmaal-running-text-toc", "nynorsk-dotted-toc"],
+)  # fmt: skip
+def test_toc_ends_at_its_last_page_number_line(text: str, toc_end: str, after: str) -> None:
+    doc = document_from_text(text)
+    secs = split_sections(doc)
+    toc = next(s for s in secs if s.kind == "boilerplate")
+    assert toc.text.endswith(toc_end)
+    nxt = secs[secs.index(toc) + 1]
+    assert (nxt.heading, nxt.kind) == (None, None)  # untitled text after the TOC, not boilerplate
+    assert nxt.text.startswith(after)
+    assert nxt.page_end == doc.pages[-1].number
+    _check_spans(doc)
+
+
+@pytest.mark.parametrize(
+    ("text", "headings"),
+    [
+        (  # a table's totals column under its numbers (pdftotext puts one cell per line)
+            "Saksvurderinger\n\nTabell 2 - Stillingsstørrelse fordelt på kjønn\n\nKVINNER\n\n86\n\n51\n\nMENN\n\n19\n\n"
+            "1316\n\n1659\n\n100 %\n\nTOTALT\n\n"
+            "Kvinner er fortsatt overrepresentert i stillinger med lav stillingsprosent i kommunen.\n",
+            ["Saksvurderinger"],
+        ),
+        (  # Nynorsk, a title-case cell after percentages
+            "Vurdering\n\n12,5 %\n\n14,0 %\n\nSum\n\n"
+            "Kommunen har framleis ein høg del tilsette i små stillingar, og arbeidet held fram.\n",
+            ["Vurdering"],
+        ),
+        (  # a page or slide number above a real heading does not make it a table cell
+            "Fraværstall for 2026 blir ikke offentliggjort før medio mai.\n\n3\n\nOversikt pasientflyt\n\n"
+            "Antall på venteliste varierer fra dag til dag, og søkere med plass blir også registrert.\n",
+            ["Oversikt pasientflyt"],
+        ),
+        (  # real ALL CAPS headings after numbers still start sections
+            "SAKSFRAMLEGG\n\nSaksnr 12\n\n2026\n\n14\n\nSAKSOPPLYSNINGER\n\n"
+            "Kommunen har hatt 14 saker om deltid i 2025 og ser at talet aukar frå år til år.\n\n"
+            "VEDTAK\n\nSaka vert teken til orientering.\n",
+            ["SAKSFRAMLEGG", "SAKSOPPLYSNINGER", "VEDTAK"],
+        ),
+    ],
+    ids=["bokmaal-totalt", "nynorsk-sum", "page-number-then-heading", "allcaps-known-headings"],
+)  # fmt: skip
+def test_table_cells_are_no_headings(text: str, headings: list[str]) -> None:
+    doc = document_from_text(text)
+    assert [s.heading for s in split_sections(doc) if s.heading] == headings
+    _check_spans(doc)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Skogsjefens forslag til vedtak:", "innstilling"),
+        ("Virksomhetsleders innstilling", "innstilling"),
+        ("Daglig leders forslag til vedtak:", "innstilling"),
+        ("Sekretariatets innstilling:", "innstilling"),
+        ("Einingsleiaren sitt framlegg til vedtak:", "innstilling"),
+        ("Dagleg leiar sitt framlegg til vedtak", "innstilling"),
+        ("Kommunedirektøren sitt framlegg til vedtak:", "innstilling"),
+        ("Skogsjefen si tilråding:", "innstilling"),
+        # a politician's or a party's proposal in the meeting is not the administration's
+        ("Ordførerens forslag til vedtak:", None),
+        ("Utvalgsleders forslag til vedtak:", None),
+        ("Senterpartiets forslag til vedtak:", None),
+    ],
+)
+def test_named_official_proposal_headings(line: str, kind: str | None) -> None:
+    hit = known_kind(line)
+    assert (hit[0] if hit else None) == kind
+
+
+def test_named_official_proposal_starts_innstilling_section() -> None:
+    text = (
+        "SAKSFRAMLEGG\n\nSaksbehandler: Per Odd Rygg\n\nRegnskapsrapport 2025\nVedlegg:\n1\n\nRegnskapsrapport pr. 04.02.26\n\n"
+        "Skogsjefens forslag til vedtak:\nStyret tar regnskapsrapporten til etterretning\n"
+    )
+    doc = document_from_text(text)
+    secs = split_sections(doc)
+    assert [(s.heading, s.kind) for s in secs][-2:] == [
+        ("Vedlegg", "vedlegg"),
+        ("Skogsjefens forslag til vedtak", "innstilling"),
+    ]
+    assert secs[-1].text == "Styret tar regnskapsrapporten til etterretning"
+    assert "Skogsjefens" not in secs[-2].text
+    _check_spans(doc)
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        (
+            "Saksvurderinger\n\nSteinkjer Utvikling AS har gjort sin vurdering av søknaden og skriver i sin\n"
+            "vurdering:\nSamarbeidet med næringshagen har vært nyttig.\n",
+            ["vurdering"],
+        ),
+        (
+            "Vurdering\n\nSjukefråværet er høgt i sektoren. Eit høgt sjukefråvær får\n"
+            "økonomiske konsekvensar for kommunen, og kan svekke\nkvaliteten på tenestene.\n",
+            ["vurdering"],
+        ),
+        (  # after a sentence that ends, a lower-case heading line still counts
+            "Saka gjeld tilskot.\nvedtak:\nTilskotet vert gitt.\n",
+            [None, "vedtak"],
+        ),
+    ],
+    ids=["bokmaal-wrapped-vurdering", "nynorsk-wrapped-okonomi", "after-full-stop"],
+)
+def test_heading_words_wrapped_in_a_sentence_are_no_heading(text: str, kinds: list[str | None]) -> None:
+    doc = document_from_text(text)
+    assert [s.kind for s in split_sections(doc)] == kinds
+    _check_spans(doc)
