@@ -1,4 +1,5 @@
 """Pure functions from bytes and text to records: reading, sections, metadata, findings."""
 
-READER_VERSION = "read@1"
-"""Bump when reading or sectioning changes in a way that needs documents re-read."""
+READER_VERSION = "read@2"
+"""Bump when reading changes: stored documents are then read again from their bytes
+(sections and metadata are re-derived from stored pages whenever the findings version changes)."""

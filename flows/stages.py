@@ -40,6 +40,7 @@ class Work:
     seconds: float = 0.0
     done: bool = False  # True once the item needs no further stage
     municipality: str | None = None  # of the stored document, for items not re-read
+    reread: bool = False  # a re-derive that reads the bytes again (the reader changed)
 
     def fail(self, reason: str, status: DocStatus = DocStatus.FAILED) -> None:
         self.status, self.reason, self.done = status, reason, True
@@ -146,7 +147,11 @@ def _mark_duplicate(item: Work, original: str, prev: dict | None) -> None:
 
 def _mark_stored(item: Work, row: dict, versions: Versions) -> None:
     item.status, item.reason, item.municipality = DocStatus(row["status"]), row["reason"], row["municipality"]
-    if row["status"] in (DocStatus.INGESTED.value, DocStatus.PARTIAL.value) and row["findings_version"] != versions.findings:
+    readable = row["status"] in (DocStatus.INGESTED.value, DocStatus.PARTIAL.value)
+    if readable and row["reader_version"] != versions.reader:
+        item.change, item.reread = Change.REDERIVED, True
+        return
+    if readable and row["findings_version"] != versions.findings:
         item.change = Change.REDERIVED
         return
     item.change, item.done = Change.UNCHANGED, True
@@ -195,7 +200,7 @@ def _status_after_read(item: Work) -> None:
 def load_stored(items: list[Work], store: Store) -> list[Work]:
     """For items to re-derive: the stored Document instead of re-reading the file."""
     for item in items:
-        if not item.done and item.change == Change.REDERIVED and item.document_id:
+        if not item.done and item.change == Change.REDERIVED and not item.reread and item.document_id:
             item.doc = store.load_document(item.document_id)
     return items
 
@@ -262,7 +267,7 @@ def store_items(items: list[Work], store: Store, versions: Versions, run_id: str
         if item.file.etag or item.file.last_modified:
             source_values.update(etag=item.file.etag, last_modified=item.file.last_modified)
         try:
-            if item.change == Change.REDERIVED and item.doc is not None:
+            if item.change == Change.REDERIVED and not item.reread and item.doc is not None:
                 store.replace_derived(
                     item.document_id or "", sections=item.doc.sections, findings=item.findings,
                     chunks=item.chunks, findings_version=versions.findings, meta=item.doc.meta, themes=item.themes,
@@ -334,7 +339,7 @@ def _pending(items: list[Work], skip_rederive: bool = False) -> list[Work]:
     for item in items:
         if item.done:
             continue
-        if skip_rederive and item.change == Change.REDERIVED:
+        if skip_rederive and item.change == Change.REDERIVED and not item.reread:
             continue
         if not skip_rederive and item.doc is None:
             continue

@@ -515,3 +515,25 @@ def test_search_with_another_embedder_than_the_index_falls_back_to_bm25(home, sa
         Searcher(other).search("heltidskultur", mode="dense")
     same = Searcher(local_settings(home)).search("heltidskultur erfaringer", top=5)
     assert any("dense" in h.scores for h in same)
+
+
+def test_new_reader_version_reads_stored_documents_again(home, tmp_path, sample_corpus, monkeypatch):
+    import saksfinn.extractors
+    import saksfinn.extractors.read as read_module
+
+    docs = copy_sample(sample_corpus, tmp_path / "docs")
+    settings = local_settings(home)
+    first = run_ingest([str(docs)], settings)
+    store = store_of(home)
+    before = Counter(f.type for f in store.findings())
+    readable = {o.source for o in first.outcomes if o.status.value in ("ingested", "partial")}
+
+    monkeypatch.setattr(saksfinn.extractors, "READER_VERSION", "read@test")
+    real_read, reads = read_module.read_document, []
+    monkeypatch.setattr(read_module, "read_document", lambda data, **kw: reads.append(kw["source"]) or real_read(data, **kw))
+    second = run_ingest([str(docs)], settings)
+    assert set(reads) == readable, "every stored document is read again from its bytes"
+    assert {o.source for o in second.outcomes if o.change.value == "rederived"} == readable
+    assert all(row["reader_version"] == "read@test" for row in store.documents() if row["source"] in readable)
+    assert Counter(f.type for f in store.findings()) == before, "same reader output, same findings"
+    assert {o.change.value for o in run_ingest([str(docs)], settings).outcomes} == {"unchanged"}
