@@ -29,14 +29,14 @@ def render_markdown(run: IngestRun) -> str:
         lines += ["## Tid per steg", "", "| steg | sekunder |", "|---|---|"]
         lines += [f"| {k} | {v:.2f} |" for k, v in run.stage_seconds.items()]
         lines.append("")
-    problems = _problems(run)
-    if problems:
+    found = problems(run)
+    if found:
         lines += ["## Feil og mangler", "", "| kilde | status | årsak |", "|---|---|---|"]
-        lines += [f"| {o.source} | {o.status.value if o.status else o.change.value} | {o.reason or ''} |" for o in problems]
+        lines += [f"| {o.source} | {o.status.value if o.status else o.change.value} | {o.reason or ''} |" for o in found]
         lines.append("")
     if run.watch_matches:
         lines += ["## Nye treff på lagrede søk", ""]
-        sources = _sources_by_document(run)
+        sources = sources_by_document(run)
         for watch, document_ids in run.watch_matches.items():
             lines.append(f"- **{watch}**: {len(document_ids)} nye dokumenter")
             lines += [f"  - {sources.get(d, d)}" for d in document_ids]
@@ -46,11 +46,12 @@ def render_markdown(run: IngestRun) -> str:
     return "\n".join(lines)
 
 
-def _sources_by_document(run: IngestRun) -> dict[str, str]:
+def sources_by_document(run: IngestRun) -> dict[str, str]:
     return {o.document_id: o.source for o in run.outcomes if o.document_id}
 
 
-def _problems(run: IngestRun) -> list:
+def problems(run: IngestRun) -> list:
+    """Sources that failed, need OCR or were read only in part, with their reasons."""
     return [
         o for o in run.outcomes
         if o.change == Change.FAILED or (o.status and o.status.value in ("failed", "needs_ocr", "partial"))
@@ -86,15 +87,15 @@ def render_html(run: IngestRun) -> str:
     if run.stage_seconds:
         parts.append("<h2>Tid per steg</h2>")
         parts.append(_table(["steg", "sekunder"], [[k, f"{v:.2f}"] for k, v in run.stage_seconds.items()]))
-    problems = _problems(run)
-    if problems:
+    found = problems(run)
+    if found:
         parts.append("<h2>Feil og mangler</h2>")
         parts.append(_table(
             ["kilde", "status", "årsak"],
-            [[o.source, o.status.value if o.status else o.change.value, o.reason or ""] for o in problems],
+            [[o.source, o.status.value if o.status else o.change.value, o.reason or ""] for o in found],
         ))
     if run.watch_matches:
-        sources = _sources_by_document(run)
+        sources = sources_by_document(run)
         parts.append("<h2>Nye treff på lagrede søk</h2><ul>")
         for watch, document_ids in run.watch_matches.items():
             items = "".join(f"<li>{e(sources.get(d, d))}</li>" for d in document_ids)
@@ -113,10 +114,16 @@ def _table(header: list[str], rows: list[list[object]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _per_municipality(run: IngestRun) -> list[str]:
+def per_municipality(run: IngestRun) -> dict[str, Counter]:
+    """Changes counted per municipality (``"ukjent"`` when unknown), names sorted."""
     table: dict[str, Counter] = defaultdict(Counter)
     for o in run.outcomes:
         table[o.municipality or "ukjent"][o.change.value] += 1
+    return {name: table[name] for name in sorted(table)}
+
+
+def _per_municipality(run: IngestRun) -> list[str]:
+    table = per_municipality(run)
     if not table:
         return []
     lines = [

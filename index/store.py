@@ -351,6 +351,12 @@ class Store:
         with self.engine.connect() as conn:
             return [IngestRun.model_validate(r[0]) for r in conn.execute(q)]
 
+    def get_run(self, run_id: str) -> IngestRun | None:
+        q = select(t.runs.c.record).where(t.runs.c.run_id == run_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+        return IngestRun.model_validate(row[0]) if row else None
+
     # ---- summaries -----------------------------------------------------------
     def counts_by(self, column: str) -> dict[str, int]:
         col = getattr(t.documents.c, column)

@@ -40,7 +40,7 @@ class IngestRun(Record):
     sources: tuple[str, ...] = ()  # the paths / URLs given to the run
     outcomes: tuple[SourceOutcome, ...] = ()
     stage_seconds: dict[str, float] = Field(default_factory=dict)
-    watch_matches: dict[str, list[str]] = Field(default_factory=dict)  # watch id -> chunk ids
+    watch_matches: dict[str, list[str]] = Field(default_factory=dict)  # watch id -> new document ids
     index: dict[str, int | bool] = Field(default_factory=dict)  # rebuilt, chunks, embedded
     error: str | None = None  # problems with the run's inputs (e.g. a missing folder)
 

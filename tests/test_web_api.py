@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
@@ -181,3 +182,34 @@ def test_index_not_built_gives_friendly_message(tmp_path):
     assert r.status_code == 503 and "Søkeindeksen er ikke bygget ennå" in r.text
     assert client.get("/").status_code == 200
     assert client.get("/oversikt").status_code == 200
+
+
+def test_run_reports_are_shown(env):
+    """The secretariat reads last night's run in the browser: counts, per municipality, every
+    problem with its reason (escaped), time per stage, and new matches for saved searches."""
+    from saksfinn.models import Change, DocStatus, IngestRun, SourceOutcome
+
+    client, _, ids = env
+    store = client.app.state.saksfinn.store
+    started = dt.datetime(2026, 3, 18, 2, 0, tzinfo=dt.timezone.utc)
+    outcomes = (
+        SourceOutcome(source="/srv/docs/steinkjer.pdf", document_id=ids["steinkjer"], change=Change.NEW,
+                      status=DocStatus.INGESTED, municipality="Steinkjer"),
+        SourceOutcome(source="/srv/docs/<b>skannet</b>.pdf", change=Change.UNCHANGED, status=DocStatus.NEEDS_OCR,
+                      reason="no text layer and OCR is unavailable (install tesseract-ocr-nor)", municipality="Levanger"),
+        SourceOutcome(source="/srv/docs/tom.pdf", change=Change.FAILED, status=DocStatus.FAILED,
+                      reason="/srv/docs/tom.pdf is empty (0 bytes); fetch it again"),
+    )
+    store.save_run(IngestRun(run_id="20260318T030000-abc123", started=started,
+                             finished=started + dt.timedelta(seconds=42), sources=("/srv/docs",), outcomes=outcomes,
+                             stage_seconds={"read": 12.5}, watch_matches={"heltid": [ids["steinkjer"]]}))
+    listing = client.get("/innlesinger")
+    assert listing.status_code == 200
+    assert "/innlesinger/20260318T030000-abc123" in listing.text and "42.0 s" in listing.text
+    report = client.get("/innlesinger/20260318T030000-abc123").text
+    for text in ("Steinkjer", "Levanger", "ukjent", "is empty (0 bytes); fetch it again", "install tesseract-ocr-nor",
+                 "needs_ocr", "12.50", "heltid", f"/dokument/{ids['steinkjer']}"):
+        assert text in report, text
+    assert "<b>skannet</b>" not in report and "&lt;b&gt;skannet&lt;/b&gt;" in report
+    assert client.get("/innlesinger/finnes-ikke").status_code == 404
+    assert client.get("/innlesinger/..%2F..%2Fetc").status_code == 404

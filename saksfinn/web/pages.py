@@ -162,6 +162,35 @@ def overview_page(request: Request) -> HTMLResponse:
     return page(request, "overview.html", context)
 
 
+RUN_ID = re.compile(r"^[\w-]{1,64}$")  # looked up in the store, never a path
+CHANGE_LABELS = {
+    "new": "nye", "changed": "endret", "unchanged": "uendret", "rederived": "nye utledninger",
+    "duplicate": "duplikater", "failed": "feilet", "withdrawn": "trukket tilbake",
+}
+
+
+@router.get("/innlesinger", response_class=HTMLResponse)
+def runs_page(request: Request) -> HTMLResponse:
+    """The latest ingestion runs: when, how long, and what changed."""
+    runs = _state(request).store.runs(limit=30)
+    return page(request, "runs.html", {"runs": runs, "labels": CHANGE_LABELS, "active": "runs"})
+
+
+@router.get("/innlesinger/{run_id}", response_class=HTMLResponse)
+def run_page(request: Request, run_id: str) -> HTMLResponse:
+    """One run's report: counts, per municipality, time per stage, every problem with its reason."""
+    from saksfinn.flows.report import per_municipality, problems, sources_by_document
+
+    run = _state(request).store.get_run(run_id) if RUN_ID.match(run_id) else None
+    if run is None:
+        return error_page(request, 404, "Fant ikke innlesingen", "Lenken peker ikke på en innlesing.")
+    context = {
+        "run": run, "labels": CHANGE_LABELS, "counts": run.counts(), "per_municipality": per_municipality(run),
+        "problems": problems(run), "sources": sources_by_document(run), "active": "runs",
+    }
+    return page(request, "run.html", context)
+
+
 @router.get("/eksport")
 def export(request: Request) -> Response:
     """Findings of the current search (or filter) as CSV or Excel, in the export format."""
