@@ -29,7 +29,7 @@ from saksfinn.models.findings import Project
 log = logging.getLogger(__name__)
 
 NAME = "projects"
-VERSION = "2"
+VERSION = "3"
 EXTRACTOR = f"{NAME}@{VERSION}"
 
 _Q_OPEN, _Q_CLOSE = "«\"“", "»\"”"
@@ -77,13 +77,27 @@ def _clean(name: str) -> str:
     return re.sub(r"\s*\(.*?\)\s*$", "", name)
 
 
+MAX_SENTENCE = 300
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+
+
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(". ", 0, start) + 2, text.rfind("\n\n", 0, start) + 2, 0)
-    if text.rfind(". ", 0, start) == -1 and text.rfind("\n\n", 0, start) == -1:
-        left = 0
-    right_candidates = [i for i in (text.find(". ", end), text.find("\n\n", end)) if i != -1]
-    right = min(right_candidates) + 1 if right_candidates else len(text)
-    return left, min(right, left + 500)
+    """The sentence (or paragraph) around ``text[start:end]``; its line when that is longer
+    than ``MAX_SENTENCE`` characters.
+
+    A sentence ends at . ! ? before any white space — a line break too, as in PDF text
+    ("… direkte.\nEn rekke …") — or at a blank line.
+    """
+    left = 0
+    for m in _SENTENCE_END.finditer(text, max(0, start - 1000), start):
+        left = m.end()
+    while left < start and text[left].isspace():
+        left += 1
+    m = _SENTENCE_END.search(text, end)
+    right = m.start() + 1 if m else len(text)
+    if right - left > MAX_SENTENCE:  # no sentence here (a letterhead, a slide): the mention's line
+        left, right = text.rfind("\n", 0, start) + 1, text.find("\n", end) % (len(text) + 1)
+    return left, right
 
 
 def _mentions(text: str) -> list[tuple[int, int, str, str]]:

@@ -101,3 +101,20 @@ def test_like_documents_titles_are_not_projects():
         "Kommunen deltar i Forbedringsprogrammet.\n"
     )
     assert [p.name for p in extract_projects(make_doc(text, sections=False))] == ["Forbedringsprogrammet"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "description"),
+    [
+        # PDF text: sentences end at a line break, not only at ". "
+        ("En viktig erfaring er at det tar tid.\nEn rekke prosjekter er gjennomført, deriblant\n"
+         "Prosessforbedringsteamet og Heltidskultur. Neste setning.",
+         "Heltidskultur", "En rekke prosjekter er gjennomført, deriblant Prosessforbedringsteamet og Heltidskultur."),
+        ("Kommunen deltek i prosjektet «Tørn – saman om framtidas helse og omsorg». Det varer til 2027.",
+         "Tørn – saman om framtidas helse og omsorg",
+         "Kommunen deltek i prosjektet «Tørn – saman om framtidas helse og omsorg»."),
+    ],
+)
+def test_project_description_is_the_sentence_of_the_mention(text, name, description):
+    found = {p.name: p for p in extract_projects(make_doc(text))}
+    assert found[name].description == description
