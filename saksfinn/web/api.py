@@ -68,6 +68,7 @@ class FindingRow(BaseModel):
     municipality: str | None = None
     doc_type: str | None = None
     date: str | None = None
+    year: int | None = None  # the document's year, also when it has no date (from its case number)
     case_number: str | None = None
     page: int
     section: str | None = None
