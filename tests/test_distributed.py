@@ -9,7 +9,7 @@ from tests.ingest_helpers import make_corpus, require_pipeline, snapshot
 pytestmark = pytest.mark.slow
 
 
-def test_batches_run_on_an_existing_dask_cluster(home, tmp_path, monkeypatch):
+def test_batches_run_on_an_existing_dask_cluster(prefect_harness, home, tmp_path, monkeypatch):
     require_pipeline()
     distributed = pytest.importorskip("distributed")
     pytest.importorskip("prefect_dask")
@@ -23,11 +23,8 @@ def test_batches_run_on_an_existing_dask_cluster(home, tmp_path, monkeypatch):
             encoding="utf-8",
         )
     n_files = sum(1 for p in corpus.rglob("*") if p.is_file())
-    prefect_home = tmp_path / "prefect"
-    prefect_home.mkdir()
-    monkeypatch.setenv("PREFECT_HOME", str(prefect_home))
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    # the session's test server (started with a generous timeout): an ephemeral server
+    # started inside this test can miss Prefect's start-up deadline on a busy 2-core machine
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
                                    dashboard_address=None) as cluster:
         monkeypatch.setenv("SAKSFINN_ORCHESTRATOR", "prefect")
