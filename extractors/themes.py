@@ -10,7 +10,9 @@ The result is a sorted tuple of theme ids from :data:`THEMES`; empty when nothin
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from saksfinn.extractors.stems import stem_words
 from saksfinn.models.document import Document
@@ -86,19 +88,24 @@ def theme_counts(text: str, stemmer: Callable[[list[str]], list[str]] | None = N
     lower = text.lower()
     words = _WORD_RE.findall(lower)
     stems = (stemmer or stem_words)(words)
-    # a word counts once per theme even if both its form and its stem match
-    tokens = [w if w == s else f"{w} {s}" for w, s in zip(words, stems)]
-    counts: dict[str, int] = {}
+    counts: Counter[str] = Counter()
+    # a word counts once per theme even if both its form and its stem match; words repeat a
+    # lot, so each distinct (form, stem) is matched against the roots once
+    for (word, stem), n in Counter(zip(words, stems)).items():
+        for theme in _word_themes(word, stem):
+            counts[theme] += n
     for theme, roots in _ROOTS.items():
-        hits = 0
-        for token in tokens:
-            variants = token.split(" ")
-            if any(_root_hits(root, anchored, "", variants) for root, anchored in roots if " " not in root):
-                hits += 1
-        hits += sum(lower.count(root) for root, _ in roots if " " in root)
-        if hits:
-            counts[theme] = hits
-    return counts
+        counts[theme] += sum(lower.count(root) for root, _ in roots if " " in root)
+    return {theme: hits for theme, hits in counts.items() if hits}
+
+
+@lru_cache(maxsize=200_000)
+def _word_themes(word: str, stem: str) -> tuple[str, ...]:
+    variants = [word] if word == stem else [word, stem]
+    return tuple(
+        theme for theme, roots in _ROOTS.items()
+        if any(_root_hits(root, anchored, "", variants) for root, anchored in roots if " " not in root)
+    )
 
 
 def document_themes(doc: Document, findings: Iterable[Finding] = (), min_hits: int = 3) -> tuple[str, ...]:
