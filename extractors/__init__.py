@@ -3,3 +3,6 @@
 READER_VERSION = "read@2"
 """Bump when reading changes: stored documents are then read again from their bytes
 (sections and metadata are re-derived from stored pages whenever the findings version changes)."""
+
+ANALYSIS_VERSION = "analyse@2"
+"""Bump when sections or metadata change: stored documents are then re-derived from their pages."""

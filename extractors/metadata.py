@@ -211,7 +211,8 @@ _GENERIC_TITLE = re.compile(r"^(?:møteprotokoll|protokoll|referat|rapport|saksf
 
 def _title(text: str, sections: tuple[Section, ...], doc_type: DocType) -> str | None:
     head = text[:HEAD_CHARS]
-    for label in ("Tittel", "Emne", "Subject"):
+    for label in ("Tittel", "Emne", "Subject", "Saksprotokoll", "Saksframlegg", "Saksfremlegg", "Møteprotokoll",
+                  "Referat", "Notat"):
         m = re.search(rf"^{label}\s*:[ \t]*(\S.*)(?:\n(?!\w+:)(\S.{{0,80}}))?$", head, re.MULTILINE)
         if m:
             return " ".join(x for x in m.groups() if x).strip()
@@ -263,6 +264,8 @@ def _first_paragraph(head: str) -> str | None:
     return title[:300] if len(title) >= 4 else None
 
 
+# the municipality's name alone, as in a letterhead ("Bærum kommune", "Trøndelag fylkeskommune")
+_LETTERHEAD = re.compile(r"^[A-ZÆØÅ][\wæøå-]*(?:\s+[A-ZÆØÅ][\wæøå-]*){0,2}\s+(?:fylkes)?kommune$")
 _ADDRESS = re.compile(r"^(?:postboks|pb\.?\s|\d{4}\s+[A-ZÆØÅ]{2,}\b)", re.IGNORECASE)
 _BODY_NAME = re.compile(
     r"^(?:(?:hoved)?utvalg\b.*|hovudutval\b.*|[A-ZÆØÅ][\wæøå-]*(?:styre|styret|utvalg|utvalget|utval|utvalet|"
@@ -282,6 +285,7 @@ def _is_field(line: str) -> bool:
         or bool(re.match(r"^saksfr[ae]mlegg$", s, re.IGNORECASE))
         or bool(re.search(r"\d{2} \d{2} \d{2} \d{2}|^(?:vår|deres)\s+(?:dato|ref)", s, re.IGNORECASE))
         or (len(s) <= 60 and not re.search(r"\d", s) and bool(_BODY_NAME.match(s)))
+        or bool(_LETTERHEAD.match(s))
     )
 
 
@@ -290,7 +294,7 @@ def _last_paragraph(region: str) -> str | None:
     lines = [ln.strip() for ln in region.split("\n")]
     out: list[str] = []
     for ln in reversed(lines):
-        if not ln or ln == "\f" or _is_field(ln) or ln.endswith(":"):
+        if not ln or ln == "\f" or _is_field(ln) or ln.endswith(":") or " | " in ln:  # " | ": a table row
             if out:
                 break
             continue

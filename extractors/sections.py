@@ -62,7 +62,10 @@ KNOWN_HEADINGS: tuple[tuple[str, str], ...] = (
         "innstilling",
     ),
     (r"(?:forslag\s+til\s+(?:vedtak|innstilling)|framlegg\s+til\s+vedtak)", "innstilling"),
-    (r"(?:rådmannen|kommunedirektøren|administrasjonen)\s+(?:tilrår|rår\s+til|innstiller)", "innstilling"),
+    # "Kommunedirektøren tilrår at kommunestyret gjer slikt vedtak:"
+    (r"(?:rådmannen|kommunedirektøren|administrasjonen)\s+(?:tilrår|rår\s+til|innstiller)"
+     r"(?:\s+at\s+[a-zæøå -]{3,40}?\s+(?:gjer|gjør|fattar|fatter|treff|treffer)\s+(?:slikt|følgende|fylgjande)\s+vedtak)?",
+     "innstilling"),
     (r"tilrådn?ing(?:\s+til\s+vedtak)?", "innstilling"),
     (r"(?:[a-zæøå-]+s\s+)?vedtak", "vedtak"),
     (r"behandling(?:\s+i\s+[a-zæøå -]{3,60}?)?", "behandling"),

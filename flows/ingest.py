@@ -52,12 +52,13 @@ Call = Callable[..., Any]
 
 
 def versions() -> stages.Versions:
-    from saksfinn.extractors import READER_VERSION
+    from saksfinn.extractors import ANALYSIS_VERSION, READER_VERSION
     from saksfinn.extractors.findings import FINDINGS_VERSION
     from saksfinn.index.chunking import CHUNKER_VERSION
 
-    # chunks are derived with the findings, so a new chunker re-derives them the same way
-    return stages.Versions(reader=READER_VERSION, findings=f"{FINDINGS_VERSION}+{CHUNKER_VERSION}")
+    # sections, metadata and chunks are derived with the findings: a new version of any
+    # of them re-derives stored documents from their pages, without reading the files
+    return stages.Versions(reader=READER_VERSION, findings=f"{ANALYSIS_VERSION}+{FINDINGS_VERSION}+{CHUNKER_VERSION}")
 
 
 @lru_cache(maxsize=1)

@@ -184,3 +184,13 @@ def test_passages_get_themes_from_the_given_classifier():
     assert [c.themes for c in plain] == [()]
     assert [c.themes for c in themed] == [("heltid",)]
     assert [c.chunk_id for c in plain] == [c.chunk_id for c in themed]
+
+
+def test_a_heading_without_text_of_its_own_is_no_passage():
+    body = "- Færre vikarer og bedre kontinuitet for brukerne."
+    text = f"Erfaringer fra prosjektet\n\nPositive erfaringer\n\n{body}"
+    parent_end = text.index("Positive erfaringer")
+    start = text.index(body)
+    doc = make_doc([text], [("Erfaringer fra prosjektet", "erfaringer", len("Erfaringer fra prosjektet\n\n"), parent_end),
+                            ("Positive erfaringer", "erfaringer", start, len(text))])
+    assert [c.text for c in chunk_document(doc)] == [f"Positive erfaringer\n\n{body}"]

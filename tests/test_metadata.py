@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from saksfinn.extractors.analyse import analyse_document
+from saksfinn.extractors.read import read_document
 from saksfinn.extractors.metadata import (
     detect_language,
     extract_metadata,
@@ -297,3 +298,28 @@ def test_document_year(date, case_number, dates, year):
     from saksfinn.extractors.metadata import document_year
 
     assert document_year(date, case_number, dates, today=dt.date(2026, 12, 1)) == year
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # a letterhead with the municipality's name is not the title
+        ("Bærum kommune\n\nKommuneplanens arealdel 2025–2040 – utlegging til offentlig ettersyn\n\nArkivsaksnr.:\n23/04412-21",
+         "Kommuneplanens arealdel 2025–2040 – utlegging til offentlig ettersyn"),
+        ("Steinkjer kommune\n\nSaksprotokoll: Digitale læremidler og skjermbruk i Steinkjerskolen\n\nUtvalg: Hovedutvalg for oppvekst",
+         "Digitale læremidler og skjermbruk i Steinkjerskolen"),
+        # Saksgang table rows above a saksframlegg's title are not part of it
+        ("Bærum kommune\nSAKSFREMLEGG\nArkivsaksnr.: 24/08817-4\nSaksgang\nUtvalg | Møtedato | Saksnr\n"
+         "Formannskapet | 26.02.2025 | 019/25\nHeltidskultur i helse og omsorg – evaluering\nInnstilling til vedtak\n"
+         "1. Kommunestyret tar evalueringen til orientering.",
+         "Heltidskultur i helse og omsorg – evaluering"),
+        # Nynorsk: the innstilling heading "Kommunedirektøren tilrår at … gjer slikt vedtak:" ends the title
+        ("Volda kommune\nSaksframlegg\nArkivsak: 24/1533\nUtval | Møtedato | Saksnr\nKommunestyret | 24.04.2025 | 041/25\n"
+         "Framtidig skulestruktur – Fjellsida skule\nKommunedirektøren tilrår at kommunestyret gjer slikt vedtak:\n"
+         "1. Fjellsida skule vert slått saman med Sentrum skule.",
+         "Framtidig skulestruktur – Fjellsida skule"),
+    ],
+)
+def test_title_skips_letterheads_and_tables(head, title):
+    doc = analyse_document(read_document(head.encode(), source="/tmp/x.txt", document_id="t"))
+    assert doc.meta.title == title

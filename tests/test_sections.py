@@ -36,6 +36,8 @@ def _check_spans(doc: Document) -> None:
         ("Rådmannens forslag til vedtak", "innstilling"),
         ("Kontrollutvalgets forslag til vedtak:", "innstilling"),
         ("Rådmannen tilrår:", "innstilling"),
+        ("Kommunedirektøren tilrår at kommunestyret gjer slikt vedtak:", "innstilling"),
+        ("Rådmannen tilrår at formannskapet fatter følgende vedtak:", "innstilling"),
         ("PTN-139/12 Tilråding:", "innstilling"),
         ("K-112/12 Vedtak:", "vedtak"),
         ("VEDTAK", "vedtak"),
