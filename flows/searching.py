@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from saksfinn.index.store import Store
 from saksfinn.models import Hit
+from saksfinn.models.chunk import MARK_END, MARK_START
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
 from saksfinn.settings import Settings
 
@@ -103,7 +104,7 @@ class Searcher:
         return hit.model_copy(update={"source": row["source"] if row else None})
 
 
-_MARK = re.compile(r"«([^»]*)»")
+_MARK = re.compile(f"{MARK_START}([^{MARK_END}]*){MARK_END}")
 
 
 def render_hits(hits: list[Hit], console: Console) -> None:

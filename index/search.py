@@ -43,7 +43,7 @@ import numpy as np
 
 from saksfinn.index.dense import DenseIndex
 from saksfinn.index.lexical import Analyzer, LexicalIndex
-from saksfinn.models.chunk import Chunk, Hit, SearchFilters
+from saksfinn.models.chunk import MARK_END, MARK_START, Chunk, Hit, SearchFilters
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
 
 log = logging.getLogger(__name__)
@@ -443,7 +443,8 @@ def _comparable_text(chunk: Chunk) -> str:
 
 
 def highlight(text: str, analyzer: Analyzer, terms: Sequence[str]) -> str:
-    """``text`` with every word that matches a query term (by stem or compound part) in « »."""
+    """``text`` with every word that matches a query term (by stem or compound part) between
+    :data:`~saksfinn.models.chunk.MARK_START` and ``MARK_END``."""
     wanted = set(terms)
     if not wanted:
         return text
@@ -455,7 +456,7 @@ def highlight(text: str, analyzer: Analyzer, terms: Sequence[str]) -> str:
         if not analyzer.words(word) or not wanted.intersection(analyzer.terms_of_word(word, query=True)):
             continue
         out.append(text[pos : m.start()])
-        out.append(f"«{m.group()}»")
+        out.append(f"{MARK_START}{m.group()}{MARK_END}")
         pos = m.end()
     out.append(text[pos:])
     return "".join(out)

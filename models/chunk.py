@@ -46,11 +46,16 @@ class Chunk(Record):
             object.__setattr__(self, "chunk_id", cid)
 
 
+MARK_START, MARK_END = "⟪", "⟫"
+"""What ``Hit.highlighted`` wraps matched words in. Not « »: Norwegian text quotes with
+those («Heltid i Bærum»), and a quote must not show as a match."""
+
+
 class Hit(Record):
     rank: int = Field(ge=1)
     score: float
     text: str
-    highlighted: str | None = None  # text with matched terms wrapped in «»
+    highlighted: str | None = None  # text with matched terms wrapped in MARK_START … MARK_END
     document_id: str
     source: str | None = None
     title: str | None = None

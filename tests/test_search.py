@@ -134,11 +134,11 @@ def test_grouping_limits_hits_per_document(tmp_path):
 def test_highlighting_marks_stem_and_compound_matches(built):
     index, _ = built
     hit = run(index, "heltid", "bm25")[0]
-    assert "«heltidskultur»" in hit.highlighted and "«heltidsstillinger»" in hit.highlighted
-    assert "«Steinkjer»" not in hit.highlighted
+    assert "⟪heltidskultur⟫" in hit.highlighted and "⟪heltidsstillinger⟫" in hit.highlighted
+    assert "⟪Steinkjer⟫" not in hit.highlighted
     hit = run(index, "sykefravær nærvær", "bm25")[0]
-    assert "«sykefraværet»" in hit.highlighted and "«nærværet»" in hit.highlighted
-    assert hit.highlighted.replace("«", "").replace("»", "") == hit.text
+    assert "⟪sykefraværet⟫" in hit.highlighted and "⟪nærværet⟫" in hit.highlighted
+    assert hit.highlighted.replace("⟪", "").replace("⟫", "") == hit.text
 
 
 def test_modes_and_errors(tmp_path, built):
@@ -302,3 +302,14 @@ def test_undated_paper_is_filtered_by_its_year(tmp_path):
     index = SearchIndex.open(tmp_path)
     assert [h.document_id for h in run(index, "sykefravær tiltak", "bm25", year_from=2025)] == ["undated"]
     assert [h.document_id for h in run(index, "sykefravær tiltak", "bm25", year_to=2020)] == ["old"]
+
+
+def test_quotes_in_the_text_are_not_marks(tmp_path):
+    text = "Kommunen deltar i prosjektet «Heltid i Bærum» for å styrke heltidskulturen."
+    chunks = [Chunk(document_id="q", text=text, title="Heltid", page=1, start=0, end=len(text))]
+    SearchIndex.build(chunks, EMB.encode_passages([text]), tmp_path)
+    hit = run(SearchIndex.open(tmp_path), "heltidskultur", "bm25")[0]
+    assert "«⟪Heltid⟫ i Bærum»" in hit.highlighted and "⟪heltidskulturen⟫" in hit.highlighted
+    from saksfinn.web.pages import marked
+
+    assert str(marked(hit.highlighted)).count("<mark>") == 2 and "«<mark>Heltid</mark> i Bærum»" in marked(hit.highlighted)

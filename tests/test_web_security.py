@@ -42,11 +42,13 @@ def setup(tmp_path):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("a «heltid» b", "a <mark>heltid</mark> b"),
-        ("<script>«x»</script>", "&lt;script&gt;<mark>x</mark>&lt;/script&gt;"),
-        ("«<b>»", "<mark>&lt;b&gt;</mark>"),
-        ('"quote" & «amp»', "&#34;quote&#34; &amp; <mark>amp</mark>"),
-        ("unclosed «mark", "unclosed «mark"),
+        ("a ⟪heltid⟫ b", "a <mark>heltid</mark> b"),
+        ("<script>⟪x⟫</script>", "&lt;script&gt;<mark>x</mark>&lt;/script&gt;"),
+        ("⟪<b>⟫", "<mark>&lt;b&gt;</mark>"),
+        ('"quote" & ⟪amp⟫', "&#34;quote&#34; &amp; <mark>amp</mark>"),
+        ("unclosed ⟪mark", "unclosed ⟪mark"),
+        # Norwegian quotes are text, not marks
+        ("prosjektet «Heltid i Bærum» og ⟪heltid⟫", "prosjektet «Heltid i Bærum» og <mark>heltid</mark>"),
     ],
 )
 def test_marked_escapes_before_marking(text, expected):

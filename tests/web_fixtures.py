@@ -81,7 +81,7 @@ class FakeSearcher:
                 continue
             marked = chunk.text
             for w in words:
-                marked = re.sub(f"(?i)({re.escape(w)}\\w*)", r"«\1»", marked)
+                marked = re.sub(f"(?i)({re.escape(w)}\\w*)", r"⟪\1⟫", marked)
             hits.append(Hit(rank=len(hits) + 1, score=1.0 / (len(hits) + 1), text=chunk.text, highlighted=marked,
                             document_id=chunk.document_id, title=chunk.title, municipality=chunk.municipality,
                             page=chunk.page, type=chunk.type, chunk_id=chunk.chunk_id, section="Innstilling"))

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from saksfinn.extractors.themes import THEMES
 from saksfinn.index.export import render
 from saksfinn.models import DocType
+from saksfinn.models.chunk import MARK_END, MARK_START
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
 from saksfinn.web import charts
 from saksfinn.web.data import document_view, filtered_rows, rows_for_hits, year_span
@@ -47,13 +48,13 @@ MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
 SNIPPET_CHARS = 600
 INDEX_MISSING = ("Søkeindeksen er ikke bygget ennå. Be en administrator kjøre "
                  "«saksfinn ingest MAPPE», og prøv igjen etterpå.")
-_MARKED = re.compile(r"«([^«»]*)»")
+_MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
 
 
 # ---- template helpers -------------------------------------------------------------------
 
 def marked(text: str | None, limit: int = SNIPPET_CHARS) -> Markup:
-    """Escape ``text``, then show «…» (matched words from the index) as <mark>…</mark>."""
+    """Escape ``text``, then show ⟪…⟫ (matched words from the index) as <mark>…</mark>."""
     text = " ".join((text or "").split())
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
