@@ -11,6 +11,11 @@ Analysis (same for documents and queries):
    matches queries for *heltid* and *kultur*, and the query *sykefraværsarbeid*
    matches documents that only say *sykefravær*.
 
+4. (queries only) a word none of whose terms is in the index is tried in the other
+   written standard — Nynorsk *fleire heiltidsstillingar* finds Bokmål *flere
+   heltidsstillinger* and back — by a short list of regular spelling correspondences
+   (:func:`spelling_variants`); the first spelling the index knows is used.
+
 The vocabulary used for splitting is the set of surface words of the indexed corpus
 and is saved with the index, so a query is split exactly as documents were.
 """
@@ -110,6 +115,33 @@ class Analyzer:
         return out
 
 
+# Regular Nynorsk ↔ Bokmål spelling correspondences, applied to a query word the index
+# does not know. Whole-word pairs first (the common words that differ most), then
+# spellings inside words; each is tried in both directions.
+_WORD_PAIRS = (
+    ("tilsett", "ansatt"), ("tilsette", "ansatte"), ("verksemd", "virksomhet"), ("heim", "hjem"),
+    ("mykje", "mye"), ("noko", "noe"), ("kva", "hva"), ("korleis", "hvordan"), ("kvifor", "hvorfor"),
+    ("sjukeheim", "sykehjem"), ("utval", "utvalg"), ("fleire", "flere"), ("meir", "mer"),
+)
+_SPELLINGS = (("ei", "e"), ("au", "ø"), ("kv", "hv"), ("sjuk", "syk"), ("skul", "skol"), ("heim", "hjem"),
+              ("leg", "lig"), ("ing", "ning"))
+
+
+def spelling_variants(word: str) -> list[str]:
+    """Spellings of ``word`` in the other written standard, most likely first (see above)."""
+    out: list[str] = []
+    for a, b in _WORD_PAIRS:
+        if word == a:
+            out.append(b)
+        elif word == b:
+            out.append(a)
+    for a, b in _SPELLINGS:
+        for old, new in ((a, b), (b, a)) if len(b) > 1 else ((a, b),):  # never "e" → "ei" everywhere
+            if old in word:
+                out.append(word.replace(old, new))
+    return [v for v in dict.fromkeys(out) if v != word]
+
+
 def _tails(rest: str) -> list[str]:
     tails = [rest] if len(rest) >= MIN_PART else []
     if rest[:1] in LINKING and len(rest) - 1 >= MIN_PART:
@@ -153,7 +185,26 @@ class LexicalIndex:
         return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
 
     def query_terms(self, query: str) -> list[str]:
-        return list(dict.fromkeys(self.analyzer.terms(query, query=True)))
+        """Index terms of ``query``. A word none of whose terms is in the index is tried in
+        its other written standard (Nynorsk *heiltid* → Bokmål *heltid*, and back), so a
+        query in one standard finds documents in the other."""
+        terms: list[str] = []
+        for word in self.analyzer.words(query):
+            word_terms = self.analyzer.terms_of_word(word, query=True)
+            if not any(self.knows(t) for t in word_terms):
+                word_terms = self._variant_terms(word) or word_terms
+            terms.extend(word_terms)
+        return list(dict.fromkeys(terms))
+
+    def knows(self, term: str) -> bool:
+        return self._bm25 is not None and term in self._bm25.vocab_dict
+
+    def _variant_terms(self, word: str) -> list[str]:
+        for variant in spelling_variants(word):
+            known = [t for t in self.analyzer.terms_of_word(variant, query=True) if self.knows(t)]
+            if known:
+                return known
+        return []
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)

@@ -229,7 +229,7 @@ def test_changed_file_is_changed_and_removed_file_is_withdrawn(home, tmp_path, s
     assert store.has_document(first[str(removed)].document_id), "a withdrawn source keeps its document"
 
 
-def ingested_sample(home: Path, tmp_path: Path, sample_corpus: Path) -> tuple[Path, Settings, IngestRun, Store, Counter]:
+def ingest_copy_of_sample(home: Path, tmp_path: Path, sample_corpus: Path) -> tuple[Path, Settings, IngestRun, Store, Counter]:
     """A copy of the sample corpus ingested into ``home``: (folder, settings, run, store, findings per type)."""
     docs = copy_sample(sample_corpus, tmp_path / "docs")
     settings = local_settings(home)
@@ -241,7 +241,7 @@ def ingested_sample(home: Path, tmp_path: Path, sample_corpus: Path) -> tuple[Pa
 def test_new_extractor_version_rederives_without_reading(home, tmp_path, sample_corpus, monkeypatch):
     from saksfinn.extractors import findings as findings_module
 
-    docs, settings, first, store, before = ingested_sample(home, tmp_path, sample_corpus)
+    docs, settings, first, store, before = ingest_copy_of_sample(home, tmp_path, sample_corpus)
 
     new_version = f"{findings_module.FINDINGS_VERSION}+test"
     monkeypatch.setattr(findings_module, "FINDINGS_VERSION", new_version)
@@ -526,7 +526,7 @@ def test_new_reader_version_reads_stored_documents_again(home, tmp_path, sample_
     import saksfinn.extractors
     import saksfinn.extractors.read as read_module
 
-    docs, settings, first, store, before = ingested_sample(home, tmp_path, sample_corpus)
+    docs, settings, first, store, before = ingest_copy_of_sample(home, tmp_path, sample_corpus)
     readable = {o.source for o in first.outcomes if o.status.value in ("ingested", "partial")}
 
     monkeypatch.setattr(saksfinn.extractors, "READER_VERSION", "read@test")

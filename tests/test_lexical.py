@@ -95,3 +95,27 @@ def test_empty_corpus(tmp_path):
     assert empty.scores("heltid").shape == (0,)
     empty.save(tmp_path / "e")
     assert LexicalIndex.load(tmp_path / "e").size == 0
+
+
+@pytest.mark.parametrize(
+    ("texts", "query", "expected_row"),
+    [
+        # a Nynorsk query over Bokmål text
+        (["Kommunen vil ha flere heltidsstillinger i helse og omsorg.", "Budsjettet for skolene er vedtatt."],
+         "fleire heiltidsstillingar", 0),
+        (["Kommunen vil ha flere heltidsstillinger i helse og omsorg.", "Hva skjer med skolene i sentrum?"],
+         "kva skjer med skulane", 1),
+        # a Bokmål query over Nynorsk text
+        (["Kommunen vil ha fleire heiltidsstillingar i helse og omsorg.", "Budsjettet for skulane er vedteke."],
+         "flere heltidsstillinger", 0),
+    ],
+)
+def test_query_in_one_written_standard_finds_the_other(texts, query, expected_row):
+    index = LexicalIndex.build(texts)
+    scores = index.scores(query)
+    assert int(np.argmax(scores)) == expected_row and scores[expected_row] > 0
+
+
+def test_words_the_index_knows_are_not_respelled():
+    index = LexicalIndex.build(["Heiltid og heltid er same ord på nynorsk og bokmål.", "Ingen treff her."])
+    assert index.query_terms("heiltid") == [Analyzer().terms_of_word("heiltid")[0]]
