@@ -17,9 +17,8 @@ Two sources, found in ``Document.text`` itself:
   ``… fungerte godt/dårlig``, ``… fungerer godt`` (not in a wish or purpose clause),
   ``… ble avsluttet før alle behov ble løst``.
 
-Nothing is taken from :func:`skipped_spans` (boilerplate sections — a typeset table of
-contents only up to its last page-number line — and "Like dokumenter" title lists up to
-"Transkript"); sentences inside a list item already taken are not repeated. Spans are
+Nothing is taken from boilerplate sections (a table of contents, a web page's "Like
+dokumenter" list: :mod:`saksfinn.extractors.sections` finds where they end); sentences inside a list item already taken are not repeated. Spans are
 ``[start, end)`` in ``Document.text``.
 """
 
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from saksfinn.extractors.textspans import (
     BULLET_RE,
     Line,
+    in_boilerplate,
     locate,
     split_lines,
     squash,
@@ -341,35 +341,6 @@ def _line_paragraph_ends(lines: list[Line]) -> list[tuple[Line, int]]:
     return out[::-1]
 
 
-_LEADER_RE = re.compile(r"(?:…|\.{3,})\s*\d|\s\d{1,3}$")
-
-
-def skipped_spans(doc: Document, lines: list[Line]) -> list[tuple[int, int]]:
-    """Spans no experience comes from: boilerplate sections and "Like dokumenter" blocks.
-
-    A table of contents typeset into running text (no blank line after it) can swallow the
-    pages after it; such a section counts only up to its first line without page leaders.
-    """
-    ranges = []
-    for index, section in enumerate(doc.sections):
-        if section.kind != "boilerplate":
-            continue
-        end = doc.sections[index + 1].start if index + 1 < len(doc.sections) else len(doc.text)
-        if re.match(r"innh", section.heading or "", re.IGNORECASE) and end - section.start > 1500:
-            end = next((ln.start for ln in lines if section.start <= ln.start < end and _prose(ln)), end)
-        ranges.append((section.start, end))
-    for index, line in enumerate(lines):
-        if re.match(r"like\s+dokumenter\b", line.stripped, re.IGNORECASE):
-            stop = next((ln.start for ln in lines[index + 1 :] if re.match(r"transkript\b", ln.stripped, re.I)), None)
-            if stop is not None:
-                ranges.append((line.start, stop))
-    return ranges
-
-
-def _prose(line: Line) -> bool:
-    return not line.blank and not _LEADER_RE.search(line.stripped)
-
-
 def _statements(text: str, lines: list[Line], nlp: object | None) -> list[tuple[int, int, str]]:
     """``(start, end, polarity)`` of sentences stating an experience."""
     found = []
@@ -402,29 +373,24 @@ def extract_experiences(doc: Document, nlp: object | None = None) -> list[Experi
     lines = split_lines(text)
     headings = {s.heading.strip() for s in doc.sections if s.heading}
     headings.update(h.strip() for p in doc.pages for h in p.heading_lines)
-    skip = skipped_spans(doc, lines)
     items = _heading_items(text, lines, frozenset(headings)) + _inline_items(text, lines)
 
     out: list[Experience] = []
     taken: list[tuple[int, int]] = []
     for item in sorted(items, key=lambda i: i.start):
         start, end = trim_span(text, item.start, item.end)
-        if end <= start or _inside(skip, start) or any(s <= start < e for s, e in taken):
+        if end <= start or in_boilerplate(doc, start) or any(s <= start < e for s, e in taken):
             continue
         taken.append((start, end))
         out.append(_make(doc, start, end, item.polarity, "list", item.heading))
     for start, end, polarity in _statements(text, lines, nlp):
-        if any(s <= start < e or s < end <= e for s, e in taken) or _inside(skip, start):
+        if any(s <= start < e or s < end <= e for s, e in taken) or in_boilerplate(doc, start):
             continue
         taken.append((start, end))
         out.append(_make(doc, start, end, polarity, "statement", None))
     out.sort(key=lambda e: e.start)
     log.debug("%s: %d experiences", doc.document_id[:12], len(out))
     return out
-
-
-def _inside(ranges: list[tuple[int, int]], offset: int) -> bool:
-    return any(start <= offset < end for start, end in ranges)
 
 
 def _make(doc: Document, start: int, end: int, polarity: str, kind: str, heading: str | None) -> Experience:

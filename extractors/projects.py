@@ -20,8 +20,7 @@ from __future__ import annotations
 import logging
 import re
 
-from saksfinn.extractors.experiences import skipped_spans
-from saksfinn.extractors.textspans import BULLET_RE, locate, split_lines, squash
+from saksfinn.extractors.textspans import BULLET_RE, in_boilerplate, locate, split_lines, squash
 from saksfinn.extractors.themes import classify_themes
 from saksfinn.models.document import Document
 from saksfinn.models.findings import Project
@@ -159,13 +158,12 @@ def extract_projects(doc: Document, nlp: object | None = None) -> list[Project]:
     """Named projects in ``doc``, one per name, at the first mention (see module docstring)."""
     text = doc.text
     candidates = [(s, e, n, k, None) for s, e, n, k in _mentions(text)] + _list_mentions(text)
-    skip = skipped_spans(doc, split_lines(text))  # boilerplate sections, "Like dokumenter" titles
     seen: set[str] = set()
     out: list[Project] = []
     for start, end, raw_name, kind, bullet in sorted(candidates, key=lambda c: c[0]):
         name = _clean(raw_name)
         key = re.sub(r"[\s\-–]+", "", name.lower())
-        if len(name) < 3 or key in seen or name.lower() in _GENERIC or any(a <= start < b for a, b in skip):
+        if len(name) < 3 or key in seen or name.lower() in _GENERIC or in_boilerplate(doc, start):
             continue
         seen.add(key)
         left, right = _sentence(text, start, end)
