@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from saksfinn.extractors.textspans import Line, in_boilerplate, locate, split_lines, trim_span
 from saksfinn.extractors.themes import classify_themes
-from saksfinn.extractors.votes import DERMED_RE, VoteResult, parse_votes
+from saksfinn.extractors.votes import VoteResult, decisive_vote, parse_votes, vote_after_proposal
 from saksfinn.models.document import Document, Meeting
 from saksfinn.models.findings import Decision
 
@@ -393,10 +393,6 @@ def _context(
     return None, None, None
 
 
-def _vote_block(lines: list[Line], start: int, end: int) -> str:
-    return "\n".join(line.text for line in lines[start:end])
-
-
 def _votes_for_vedtak(lines: list[Line], label: _Label, own_text: str, per_point: bool) -> VoteResult:
     """Votes for a vedtak: its own text, else the case's decisive vote. When the case voted
     point by point (several innstillinger), no single vote stands for the whole vedtak."""
@@ -405,25 +401,8 @@ def _votes_for_vedtak(lines: list[Line], label: _Label, own_text: str, per_point
         return own._replace(adopted=True)
     if per_point:
         return VoteResult(adopted=True)
-    case_start = _case_start(lines, label.line_index)
-    block_lines = lines[case_start : label.line_index]
-    # the decisive vote: the last "Dermed ble ..." that is not about an amendment
-    dermed = [
-        k for k, line in enumerate(block_lines)
-        if DERMED_RE.match(line.text)
-    ]
-    decisive = [
-        k for k in dermed
-        if not re.search(r"(?:endrings|tilleggs|oversendelses|alternativt?\s*)forslag", block_lines[k].text, re.I)
-    ]
-    chosen = decisive[-1] if decisive else (dermed[-1] if dermed else None)
-    if chosen is not None:
-        previous = [k for k in dermed if k < chosen]
-        begin = previous[-1] + 1 if previous else 0
-        result = parse_votes("\n".join(line.text for line in block_lines[begin : chosen + 1]))
-        return result._replace(adopted=True)
-    result = parse_votes("\n".join(line.text for line in block_lines))
-    return result._replace(adopted=True) if not result.empty else VoteResult(adopted=True)
+    case_lines = lines[_case_start(lines, label.line_index) : label.line_index]
+    return decisive_vote([line.text for line in case_lines])._replace(adopted=True)
 
 
 _VOTE_HEADING_RE = re.compile(
@@ -452,24 +431,8 @@ def _votes_for_innstilling(lines: list[Line], label: _Label, own_text: str, end:
     own = parse_votes(own_text)
     if not own.empty:
         return own
-    block = _vote_window(lines, end, next_label)
-    dermed_index = next(
-        (k for k, line in enumerate(block) if DERMED_RE.match(line.text)), None
-    )
-    if dermed_index is None:
-        result = parse_votes(_vote_block(block, 0, len(block)))
-        return result if result.unanimous else VoteResult()
-    line = block[dermed_index].text
-    result = parse_votes(_vote_block(block, 0, dermed_index + 1))
-    number = re.search(r"\bforslag\s+(\d)\b", line, re.I)
-    if number and _numbered_first(lines, label):
-        # "Dermed ble forslag 2 vedtatt": the innstilling (proposal 1) lost
-        adopted = None if result.adopted is None else (number.group(1) == "1") == result.adopted
-        return result._replace(adopted=adopted)
-    about_this = re.search(r"innstilling|tilråding", line, re.I) or (
-        re.search(r"\bforslaget\b", line, re.I) and not re.search(r"endrings|tilleggs", line, re.I)
-    )
-    return result if about_this else VoteResult()
+    window = [line.text for line in _vote_window(lines, end, next_label)]
+    return vote_after_proposal(window, numbered_first=_numbered_first(lines, label))
 
 
 def _voted_per_point(lines: list[Line], labels: list[_Label], label: _Label) -> bool:

@@ -110,3 +110,41 @@ def parse_votes(text: str) -> VoteResult:
     if dermed:
         return VoteResult(None, None, None, adopted, dermed)
     return VoteResult()
+
+
+_AMENDMENT_RE = re.compile(r"(?:endrings|tilleggs|oversendelses|alternativt?\s*)forslag", re.IGNORECASE)
+
+
+def decisive_vote(case_lines: list[str]) -> VoteResult:
+    """The vote that made a case's vedtak, read from the case's lines before it: the block
+    ending at the last ``Dermed ble …`` that is not about an amendment (else the last
+    ``Dermed``), else whatever the lines state."""
+    dermed = [k for k, line in enumerate(case_lines) if DERMED_RE.match(line)]
+    decisive = [k for k in dermed if not _AMENDMENT_RE.search(case_lines[k])]
+    chosen = decisive[-1] if decisive else (dermed[-1] if dermed else None)
+    if chosen is None:
+        return parse_votes("\n".join(case_lines))
+    previous = [k for k in dermed if k < chosen]
+    begin = previous[-1] + 1 if previous else 0
+    return parse_votes("\n".join(case_lines[begin : chosen + 1]))
+
+
+def vote_after_proposal(window: list[str], *, numbered_first: bool) -> VoteResult:
+    """The vote on a proposal, read from the lines after it (``window``, up to the next label
+    or prose heading). ``numbered_first``: the proposal is ``1)`` of a ``1) … 2)`` vote, so
+    ``Dermed ble forslag 2 vedtatt`` means it lost. Without a ``Dermed`` line only a
+    unanimous vote counts; a ``Dermed`` line about another motion gives nothing."""
+    dermed_index = next((k for k, line in enumerate(window) if DERMED_RE.match(line)), None)
+    if dermed_index is None:
+        result = parse_votes("\n".join(window))
+        return result if result.unanimous else VoteResult()
+    line = window[dermed_index]
+    result = parse_votes("\n".join(window[: dermed_index + 1]))
+    number = re.search(r"\bforslag\s+(\d)\b", line, re.IGNORECASE)
+    if number and numbered_first:
+        adopted = None if result.adopted is None else (number.group(1) == "1") == result.adopted
+        return result._replace(adopted=adopted)
+    about_this = re.search(r"innstilling|tilråding", line, re.IGNORECASE) or (
+        re.search(r"\bforslaget\b", line, re.IGNORECASE) and not re.search(r"endrings|tilleggs", line, re.IGNORECASE)
+    )
+    return result if about_this else VoteResult()

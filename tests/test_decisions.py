@@ -327,3 +327,35 @@ def test_steinkjer_letters_and_minutes(shared_corpus):
     assert not any("Kopi sendes" in t for t in texts("758081.txt"))
     assert texts("747743.txt")[0].endswith("Steinkjer kommune, Nord-Trøndelag.")
     assert len(texts("729738.txt")) == 2
+
+
+@pytest.mark.parametrize(
+    ("case_lines", "votes_for", "votes_against", "adopted"),
+    [
+        # the amendment's vote is not the case's decisive vote
+        (["Endringsforslag fra Ap:", "For forslaget stemte 10", "Imot forslaget stemte 25",
+          "Dermed ble endringsforslaget ikke vedtatt.", "For innstillingen stemte 30", "Imot innstillingen stemte 5",
+          "Dermed ble innstillingen vedtatt."], 30, 5, True),
+        (["Innstillinga vart vedteken med 14 mot 10 røyster."], 14, 10, True),
+    ],
+)
+def test_decisive_vote(case_lines, votes_for, votes_against, adopted):
+    from saksfinn.extractors.votes import decisive_vote
+
+    result = decisive_vote(case_lines)
+    assert (result.votes_for, result.votes_against, result.adopted) == (votes_for, votes_against, adopted)
+
+
+@pytest.mark.parametrize(
+    ("window", "numbered_first", "adopted"),
+    [
+        (["For forslag 1 stemte 12", "For forslag 2 stemte 23", "Dermed ble forslag 2 vedtatt."], True, False),
+        (["For forslag 1 stemte 23", "For forslag 2 stemte 12", "Dermed ble forslag 1 vedtatt."], True, True),
+        (["Dermed ble tilleggsforslaget vedtatt."], False, None),  # another motion's vote says nothing
+        (["Enstemmig vedtatt."], False, True),
+    ],
+)
+def test_vote_after_proposal(window, numbered_first, adopted):
+    from saksfinn.extractors.votes import vote_after_proposal
+
+    assert vote_after_proposal(window, numbered_first=numbered_first).adopted is adopted
