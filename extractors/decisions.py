@@ -31,6 +31,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from saksfinn.extractors.dates import parse_exact_date
 from saksfinn.extractors.textspans import Line, in_boilerplate, locate, split_lines, trim_span
 from saksfinn.extractors.themes import classify_themes
 from saksfinn.extractors.votes import VoteResult, decisive_vote, parse_votes, vote_after_proposal
@@ -141,20 +142,6 @@ class _Label:
     date: dt.date | None = None
 
 
-def parse_date(text: str) -> dt.date | None:
-    """``dd.mm.yyyy`` (or ``dd.mm.yy``) → date; ``None`` if not a valid date."""
-    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})", text.strip())
-    if not match:
-        return None
-    day, month, year = (int(g) for g in match.groups())
-    if year < 100:
-        year += 2000 if year < 70 else 1900
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
 def _body_from_genitive(text: str) -> str:
     """``Kommunestyrets`` → ``Kommunestyret``; ``Hovedutvalg helse og omsorgs`` → ``... omsorg``."""
     text = text.strip()
@@ -222,7 +209,7 @@ def _find_labels(lines: list[Line]) -> list[_Label]:
         who = match.groupdict().get("who") or match.groupdict().get("who2")
         body = date = None
         if kind == "vedtak" and match.group("dbody"):
-            body, date = match.group("dbody").strip(), parse_date(match.group("ddate"))
+            body, date = match.group("dbody").strip(), parse_exact_date(match.group("ddate"))
         elif kind == "vedtak" and match.group("in_body") and _is_body(match.group("in_body")):
             body = match.group("in_body").strip().capitalize()
         elif kind == "innstilling" and match.group("for_body") and _is_body(match.group("for_body")):
@@ -305,7 +292,7 @@ def _case_context(lines: list[Line], index: int) -> tuple[str | None, dt.date | 
     for j in range(index, -1, -1):
         match = _CASE_HEADER_RE.match(lines[j].stripped)
         if match:
-            date = parse_date(match.group("date")) if match.group("date") else None
+            date = parse_exact_date(match.group("date")) if match.group("date") else None
             return _body_from_genitive(match.group("body")), date, f"sak {match.group('ref')}"
         if _AGENDA_ITEM_RE.match(lines[j].stripped):
             break
@@ -329,12 +316,12 @@ def _saksgang(lines: list[Line], doc: Document) -> list[Meeting]:
         for other in head[idx + 1 : idx + 25]:
             text = other.stripped
             row = row_re.match(text)
-            if row and parse_date(row.group("date")) and _is_body(row.group("body")):
+            if row and parse_exact_date(row.group("date")) and _is_body(row.group("body")):
                 meetings.append(
-                    Meeting(body=row.group("body").strip(), date=parse_date(row.group("date")), case_ref=row.group("ref"))
+                    Meeting(body=row.group("body").strip(), date=parse_exact_date(row.group("date")), case_ref=row.group("ref"))
                 )
-            elif parse_date(text):
-                dates.append(parse_date(text))  # type: ignore[arg-type]
+            elif parse_exact_date(text):
+                dates.append(parse_exact_date(text))  # type: ignore[arg-type]
             elif re.fullmatch(r"(?:Formannskap(?:et)?|Kommunestyre(?:t)?|[A-ZÆØÅ][\wæøå]*(?:utvalg(?:et)?|utval(?:et)?|råd(?:et)?))", text):
                 bodies.append(text)
         if not meetings and bodies:
@@ -375,8 +362,8 @@ def _context(
             meeting = _meeting_for_ref(meetings, case_ref)
             return (meeting.body if meeting else None), (meeting.date if meeting else None), case_ref
         body_date = _BODY_DATE_RE.match(text)
-        if body_date and parse_date(body_date.group("date")) and _is_body(body_date.group("body")):
-            body, date = body_date.group("body"), parse_date(body_date.group("date"))
+        if body_date and parse_exact_date(body_date.group("date")) and _is_body(body_date.group("body")):
+            body, date = body_date.group("body"), parse_exact_date(body_date.group("date"))
             _, _, case_ref = _case_context(lines, label.line_index)
             return body.strip(), date, case_ref
         if seen >= 3 or _is_stop(lines, j, set()) and not re.match(r"^behandling", text, re.I):

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from saksfinn.extractors.decisions import EXTRACTOR, extract_decisions, parse_date
+from saksfinn.extractors.dates import parse_exact_date as parse_date
+from saksfinn.extractors.decisions import EXTRACTOR, extract_decisions
 from saksfinn.extractors.votes import parse_votes
 from tests.finding_docs import corpus_doc, make_doc
 

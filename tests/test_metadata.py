@@ -12,11 +12,11 @@ import pytest
 
 from saksfinn.extractors.analyse import analyse_document
 from saksfinn.extractors.read import read_document
+from saksfinn.extractors.dates import parse_dates
 from saksfinn.extractors.metadata import (
     detect_language,
     extract_metadata,
     municipality_from_path,
-    parse_dates,
     parse_meetings,
 )
 from saksfinn.extractors.textdoc import document_from_text
@@ -295,7 +295,7 @@ def test_real_seeds_metadata(shared_corpus: Path) -> None:
     ],
 )
 def test_document_year(date, case_number, dates, year):
-    from saksfinn.extractors.metadata import document_year
+    from saksfinn.extractors.dates import document_year
 
     assert document_year(date, case_number, dates, today=dt.date(2026, 12, 1)) == year
 
