@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from saksfinn.index.store import Store
-from saksfinn.models import FINDING_TYPES
+from saksfinn.models import FINDING_TYPES, DocumentMeta
 from saksfinn.models.errors import SaksfinnError
 
 COLUMNS = (
@@ -58,7 +58,7 @@ class ExportFilters:
 
 def finding_rows(store: Store, filters: ExportFilters) -> Iterator[dict[str, Any]]:
     """Findings joined with their document's metadata, filtered, in a stable order."""
-    docs = {row["document_id"]: row for row in store.documents()}
+    docs = {row["document_id"]: {**row, "year": row_year(row)} for row in store.documents()}
     for f in store.findings(type=filters.type, document_id=filters.document_id):
         doc = docs.get(f.document_id)
         if doc is None:
@@ -81,16 +81,13 @@ def _row(f: Any, doc: dict[str, Any]) -> dict[str, Any]:
     }
     for key in EXTRA_COLUMNS:
         row[key] = data.get(key)
-    row["year"] = document_year(doc)
+    row["year"] = doc["year"]
     return row
 
 
-def document_year(doc: dict[str, Any]) -> int | None:
-    """A document row's year: ``meta.year`` (date, else archive case number), else its date's."""
-    year = (doc.get("meta") or {}).get("year")
-    if year is None and isinstance(doc.get("date"), dt.date):
-        year = doc["date"].year
-    return year
+def row_year(doc: dict[str, Any]) -> int | None:
+    """A stored document row's year (:attr:`DocumentMeta.known_year` of its ``meta``)."""
+    return DocumentMeta.model_validate(doc.get("meta") or {}).known_year
 
 
 def _keep(row: dict[str, Any], filters: ExportFilters) -> bool:

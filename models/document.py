@@ -95,6 +95,11 @@ class DocumentMeta(Record):
     # The year the document belongs to: its date's, else its archive case number's
     # ("Arkivsaksnr: 2026/44"), else the latest past date in its text; None when unknown.
     year: int | None = None
+
+    @property
+    def known_year(self) -> int | None:
+        """``year``, or the year of ``date`` for metadata stored before ``year`` existed."""
+        return self.year if self.year is not None else (self.date.year if self.date else None)
     language: str | None = None  # "nb", "nn", "mixed" or None
 
 

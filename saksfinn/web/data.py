@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from saksfinn.index.export import ExportFilters, document_year, finding_rows
+from saksfinn.index.export import ExportFilters, finding_rows, row_year
 from saksfinn.index.store import Store
 from saksfinn.models import Hit
 from saksfinn.web.params import FindingParams
@@ -162,6 +162,6 @@ class OverviewCache:
 
 def year_span(store: Store) -> tuple[int, int]:
     """First and last year among documents with a known year (this year twice when none)."""
-    years = [y for y in map(document_year, store.documents()) if y is not None]
+    years = [y for y in map(row_year, store.documents()) if y is not None]
     this = dt.date.today().year
     return (min(years), max(years)) if years else (this, this)
