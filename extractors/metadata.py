@@ -18,7 +18,8 @@ from pathlib import PurePath
 
 from saksfinn.extractors.dates import document_year, parse_date, parse_dates
 from saksfinn.extractors.gazetteer import Municipality, find_municipality, lookup
-from saksfinn.extractors.sections import BOILERPLATE, split_sections
+from saksfinn.extractors.heading_words import BOILERPLATE
+from saksfinn.extractors.sections import split_sections
 from saksfinn.models import DocType, Document, DocumentMeta, Meeting, Section
 
 logger = logging.getLogger(__name__)
