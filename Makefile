@@ -26,13 +26,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-# OCR and the browser for end-to-end tests: installed when missing and we are root; optional otherwise.
+# OCR, the browser and PostgreSQL for end-to-end tests: installed when missing and we are
+# root; optional otherwise (the tests that need them then skip, saying why).
 system-deps:
-	@if ! command -v tesseract >/dev/null || ! command -v chromium >/dev/null; then \
+	@if ! command -v tesseract >/dev/null || ! command -v chromium >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-nor chromium >/dev/null) \
-	      || echo "note: could not install tesseract/chromium; OCR and browser tests will be skipped"; \
-	  else echo "note: tesseract or chromium missing; OCR falls back to needs_ocr, browser tests skip"; fi; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-nor chromium postgresql >/dev/null) \
+	      || echo "note: could not install tesseract/chromium/postgresql; OCR, browser and PostgreSQL tests will be skipped"; \
+	  else echo "note: tesseract, chromium or postgresql missing; OCR falls back to needs_ocr, those tests skip"; fi; \
 	fi
 
 test: install system-deps

@@ -1,6 +1,7 @@
 """The ingestion flow: discover (local folders, fetched URLs) → per batch: hash → skip
-unchanged → read → section → extract → chunk → store; then mark withdrawn sources →
-index → saved searches → report.
+unchanged → read → section → extract → chunk → store; then mark withdrawn sources and
+settle which version of every source is current (``index/lifecycle.py``) → index →
+saved searches → report.
 
 The same body runs two ways (``Settings.orchestrator``):
 
@@ -41,6 +42,7 @@ from saksfinn.flows.indexing import ensure_index
 from saksfinn.flows.lock import run_lock
 from saksfinn.flows.report import write_report
 from saksfinn.flows.fetch import Fetched, gather_sources
+from saksfinn.index.lifecycle import settle
 from saksfinn.index.store import OSLO, Store
 from saksfinn.models import IngestRun, SourceOutcome
 from saksfinn.settings import Settings
@@ -129,6 +131,7 @@ def withdraw_task(found: Fetched, settings: Settings, run_id: str) -> list[Sourc
     withdrawn = stages.withdraw_missing(
         found.present, store, run_id, folders=found.folders, listings=found.listings, gone=found.gone
     )
+    settle(store)  # one current version per source: supersede, withdraw, promote, restore
     return failed + withdrawn
 
 

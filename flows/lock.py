@@ -40,3 +40,39 @@ def run_lock(home: Path, wait_seconds: float = 0.0) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def ingest_running(home: Path) -> int | None:
+    """The pid of the process running an ingestion in ``home`` now (any process: the CLI,
+    a cron job, the web app, a Prefect worker), or None.
+
+    Reads the pid the holder wrote, and only when that process exists asks the kernel
+    whether the lock is held (a shared lock is refused while an exclusive one is held);
+    a stale pid from a killed run is therefore never reported as running."""
+    path = home / "ingest.lock"
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        raw = os.pread(fd, 64, 0).decode(errors="replace").strip()
+        if not raw.isdigit() or not _alive(int(raw)):
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return int(raw)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

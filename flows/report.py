@@ -25,6 +25,14 @@ def render_markdown(run: IngestRun) -> str:
         "",
     ]
     lines += _per_municipality(run)
+    items = listed(run)
+    if items:
+        lines += ["## Dokumenter", "", "| endring | kommune | dokument | kilde | merknad |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {CHANGE_WORDS[o.change.value]} | {o.municipality or 'ukjent'} | {_md(o.title or '')} | {_md(o.source)} | {_md(what_happened(o))} |"
+            for o in items
+        ]
+        lines.append("")
     if run.stage_seconds:
         lines += ["## Tid per steg", "", "| steg | sekunder |", "|---|---|"]
         lines += [f"| {k} | {v:.2f} |" for k, v in run.stage_seconds.items()]
@@ -32,7 +40,7 @@ def render_markdown(run: IngestRun) -> str:
     found = problems(run)
     if found:
         lines += ["## Feil og mangler", "", "| kilde | status | årsak |", "|---|---|---|"]
-        lines += [f"| {o.source} | {o.status.value if o.status else o.change.value} | {o.reason or ''} |" for o in found]
+        lines += [f"| {_md(o.source)} | {o.status.value if o.status else o.change.value} | {_md(what_happened(o))} |" for o in found]
         lines.append("")
     if run.watch_matches:
         lines += ["## Nye treff på lagrede søk", ""]
@@ -44,6 +52,29 @@ def render_markdown(run: IngestRun) -> str:
     if run.error:
         lines += [f"**Problemer med kildene:** {run.error}", ""]
     return "\n".join(lines)
+
+
+LISTED = ("new", "changed", "restored", "withdrawn", "failed")
+CHANGE_WORDS = {"new": "ny", "changed": "endret", "restored": "gjenopprettet", "withdrawn": "trukket tilbake",
+                "failed": "feilet"}
+
+
+def listed(run: IngestRun) -> list:
+    """Every new, changed, restored, withdrawn and failed source of the run, in that
+    order and by municipality: what a person must know about this night."""
+    order = {c: i for i, c in enumerate(LISTED)}
+    chosen = [o for o in run.outcomes if o.change.value in order]
+    return sorted(chosen, key=lambda o: (order[o.change.value], o.municipality or "~", o.source))
+
+
+def what_happened(o) -> str:  # noqa: ANN001 - a SourceOutcome
+    """The note for one listed source: its reason, since when it fails, what it replaced."""
+    parts = [o.reason or ""]
+    if o.failing_since:
+        parts.append(f"feiler siden {o.failing_since:%d.%m.%Y %H:%M}")
+    if o.change == Change.CHANGED and o.previous_document_id:
+        parts.append(f"erstatter {o.previous_document_id[:12]}")
+    return "; ".join(p for p in parts if p)
 
 
 def sources_by_document(run: IngestRun) -> dict[str, str]:
@@ -84,6 +115,13 @@ def render_html(run: IngestRun) -> str:
             ["kommune", "nye", "endret", "uendret", "feilet", "trukket tilbake"],
             [[n, c["new"], c["changed"], c["unchanged"], c["failed"], c["withdrawn"]] for n, c in sorted(table.items())],
         ))
+    items = listed(run)
+    if items:
+        parts.append("<h2>Dokumenter</h2>")
+        parts.append(_table(
+            ["endring", "kommune", "dokument", "kilde", "merknad"],
+            [[CHANGE_WORDS[o.change.value], o.municipality or "ukjent", o.title or "", o.source, what_happened(o)] for o in items],
+        ))
     if run.stage_seconds:
         parts.append("<h2>Tid per steg</h2>")
         parts.append(_table(["steg", "sekunder"], [[k, f"{v:.2f}"] for k, v in run.stage_seconds.items()]))
@@ -92,7 +130,7 @@ def render_html(run: IngestRun) -> str:
         parts.append("<h2>Feil og mangler</h2>")
         parts.append(_table(
             ["kilde", "status", "årsak"],
-            [[o.source, o.status.value if o.status else o.change.value, o.reason or ""] for o in found],
+            [[o.source, o.status.value if o.status else o.change.value, what_happened(o)] for o in found],
         ))
     if run.watch_matches:
         sources = sources_by_document(run)
@@ -105,6 +143,10 @@ def render_html(run: IngestRun) -> str:
         parts.append(f"<p><b>Problemer med kildene:</b> {e(run.error)}</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _md(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 def _table(header: list[str], rows: list[list[object]]) -> str:

@@ -16,8 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from saksfinn.flows.sources import SourceFile
-from saksfinn.index.store import Store
-from saksfinn.models import Change, Chunk, DocStatus, Document, SourceOutcome, sha256_bytes
+from saksfinn.index.store import Store, now
+from saksfinn.models import RETIRED_STATUSES, Change, Chunk, DocStatus, Document, SourceOutcome, sha256_bytes
 from saksfinn.models.errors import NeedsOCRError, ReadError, SaksfinnError
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,10 @@ class Work:
     done: bool = False  # True once the item needs no further stage
     municipality: str | None = None  # of the stored document, for items not re-read
     reread: bool = False  # a re-derive that reads the bytes again (the reader changed)
+    title: str | None = None  # of the stored document, for items not re-read
+    previous_document_id: str | None = None  # what a changed source held before
+    failing_since: Any = None  # when a source that fails again first failed
+    copy_of: Work | None = None  # the item of this run holding the same bytes (see store_items)
 
     def fail(self, reason: str, status: DocStatus = DocStatus.FAILED) -> None:
         self.status, self.reason, self.done = status, reason, True
@@ -55,10 +59,27 @@ class Work:
             change=self.change,
             status=self.status,
             reason=self.reason,
-            municipality=(meta.municipality if meta else None) or self.municipality or self.file.municipality_hint,
+            municipality=(meta.municipality if meta else None) or self.municipality
+            or source_municipality(self.file.source, self.file.municipality_hint),
             pages=len(self.doc.pages) if self.doc else 0,
             seconds=round(self.seconds, 3),
+            title=(meta.title if meta else None) or self.title,
+            failing_since=self.failing_since,
+            previous_document_id=self.previous_document_id,
         )
+
+
+def source_municipality(source: str, hint: str | None) -> str | None:
+    """The municipality of a source that could not be read: ``--municipality``, else a
+    folder of its path named after a municipality (``…/Volda/sak.pdf``)."""
+    if hint:
+        return hint
+    from saksfinn.extractors.metadata import municipality_from_path
+
+    if source.startswith(("http://", "https://")):
+        return None
+    found = municipality_from_path(source)
+    return found.name if found else None
 
 
 @dataclass(frozen=True)
@@ -119,25 +140,43 @@ def _read_bytes(path: Path, attempts: int = 3) -> bytes:
 
 
 def triage(items: list[Work], store: Store, versions: Versions) -> list[Work]:
-    """Decide new / changed / unchanged / duplicate / re-derive for each item."""
-    seen_in_run: dict[str, str] = {}
+    """Decide new / changed / unchanged / duplicate / re-derive / restored / still failing."""
+    seen_in_run: dict[str, Work] = {}
     for item in items:
         if item.done or item.document_id is None:
             continue
         prev = store.get_source(item.file.source)
         row = store.document_row(item.document_id)
-        first_here = seen_in_run.setdefault(item.document_id, item.file.source)
-        if row is not None and row["source"] != item.file.source and not (prev and prev["document_id"] == item.document_id and prev["status"] != DocStatus.DUPLICATE.value):
+        first_item = seen_in_run.setdefault(item.document_id, item)
+        first_here = first_item.file.source
+        if prev and prev["document_id"] and prev["document_id"] != item.document_id:
+            item.previous_document_id = prev["document_id"]
+        if row is not None and row["status"] in {s.value for s in RETIRED_STATUSES}:
+            _mark_restored(item, row, versions)
+        elif row is not None and row["source"] != item.file.source and not (prev and prev["document_id"] == item.document_id and prev["status"] != DocStatus.DUPLICATE.value):
             _mark_duplicate(item, row["source"], prev)
         elif row is None and first_here != item.file.source:
             _mark_duplicate(item, first_here, prev)
+            item.copy_of = first_item
         elif row is not None:
             _mark_stored(item, row, versions)
         elif prev and prev["document_id"] == item.document_id and prev.get("reason") and prev["status"] == DocStatus.FAILED.value:
-            item.change, item.status, item.reason, item.done = Change.UNCHANGED, DocStatus.FAILED, prev["reason"], True
+            # the same bytes failed before: not read again, but reported as failed in every run
+            item.fail(prev["reason"])
+            item.failing_since = prev.get("failing_since")
         else:
-            item.change = Change.CHANGED if prev and prev["document_id"] else Change.NEW
+            item.change = Change.CHANGED if item.previous_document_id else Change.NEW
     return items
+
+
+def _mark_restored(item: Work, row: dict, versions: Versions) -> None:
+    """A withdrawn or superseded version is current again: no re-reading; the lifecycle
+    step (``index.lifecycle.settle``) makes it live again after the run's sources are in."""
+    _mark_stored(item, row, versions)
+    item.status = DocStatus(row["read_status"] or DocStatus.INGESTED.value)
+    item.reason = row["reason"]
+    if item.done:
+        item.change = Change.RESTORED
 
 
 def _mark_duplicate(item: Work, original: str, prev: dict | None) -> None:
@@ -147,7 +186,9 @@ def _mark_duplicate(item: Work, original: str, prev: dict | None) -> None:
 
 def _mark_stored(item: Work, row: dict, versions: Versions) -> None:
     item.status, item.reason, item.municipality = DocStatus(row["status"]), row["reason"], row["municipality"]
-    readable = row["status"] in (DocStatus.INGESTED.value, DocStatus.PARTIAL.value)
+    item.title = row["title"]
+    read_status = row.get("read_status") or row["status"]
+    readable = read_status in (DocStatus.INGESTED.value, DocStatus.PARTIAL.value)
     if readable and row["reader_version"] != versions.reader:
         item.change, item.reread = Change.REDERIVED, True
         return
@@ -255,6 +296,9 @@ def chunk(items: list[Work]) -> list[Work]:
 def store_items(items: list[Work], store: Store, versions: Versions, run_id: str) -> list[Work]:
     """One transaction per document; failures and duplicates are recorded as sources."""
     for item in items:
+        if item.copy_of is not None and item.copy_of.status == DocStatus.FAILED:
+            # a copy of bytes that could not be read is no duplicate of a document: it fails too
+            item.fail(item.copy_of.reason or "could not be read")
         source_values = {
             "document_id": item.document_id,
             "status": (item.status or DocStatus.FAILED).value,
@@ -266,6 +310,14 @@ def store_items(items: list[Work], store: Store, versions: Versions, run_id: str
         }
         if item.file.etag or item.file.last_modified:
             source_values.update(etag=item.file.etag, last_modified=item.file.last_modified)
+        prev = store.get_source(item.file.source) if item.status == DocStatus.FAILED else None
+        if item.document_id is None and prev and prev["document_id"]:
+            # the bytes could not be read at all (I/O, permissions): like a server having a
+            # bad night, this does not un-ingest the version read before — only reported
+            item.failing_since = prev.get("failing_since") or now()
+            store.record_source(item.file.source, reason=item.reason, last_run=run_id, failing_since=item.failing_since)
+            item.data, item.done = None, True
+            continue
         try:
             if item.change == Change.REDERIVED and not item.reread and item.doc is not None:
                 store.replace_derived(
@@ -286,6 +338,8 @@ def store_items(items: list[Work], store: Store, versions: Versions, run_id: str
             log.exception("storing %s failed", item.file.source)
             item.fail(f"could not store: {one_line(exc)}")
             store.record_source(item.file.source, **{**source_values, "status": "failed", "reason": item.reason})
+        if item.status == DocStatus.FAILED:
+            item.failing_since = (store.get_source(item.file.source) or {}).get("failing_since")
         item.data = None  # free memory early
         item.done = True
     return items
@@ -294,12 +348,15 @@ def store_items(items: list[Work], store: Store, versions: Versions, run_id: str
 def record_fetch_failures(failures: list[SourceOutcome], store: Store, run_id: str) -> list[SourceOutcome]:
     """Record sources that could not be fetched. A source ingested before keeps its
     stored status (a server having a bad night does not un-ingest it)."""
+    out = []
     for o in failures:
         prev = store.get_source(o.source)
         if prev is None or prev["status"] == DocStatus.FAILED.value:
             store.record_source(o.source, status=DocStatus.FAILED.value, reason=o.reason,
                                 municipality_hint=o.municipality, last_run=run_id)
-    return failures
+        since = (store.get_source(o.source) or {}).get("failing_since")
+        out.append(o.model_copy(update={"failing_since": since}) if since else o)
+    return out
 
 
 def withdraw_missing(
@@ -324,10 +381,13 @@ def withdraw_missing(
         in_folder = any(src.startswith(p) for p in prefixes)
         in_listing = src.startswith(("http://", "https://")) and (row["municipality_hint"], urlsplit(src).netloc) in scopes
         if in_folder or in_listing:
+            doc = store.document_row(row["document_id"]) if row["document_id"] else None
             outcomes.append(
                 SourceOutcome(source=src, document_id=row["document_id"], change=Change.WITHDRAWN,
                               status=DocStatus.WITHDRAWN, reason="removed at the source",
-                              municipality=row["municipality_hint"])
+                              municipality=(doc or {}).get("municipality")
+                              or source_municipality(src, row["municipality_hint"]),
+                              title=(doc or {}).get("title"))
             )
     for o in outcomes:
         store.record_source(o.source, status=DocStatus.WITHDRAWN.value, reason=o.reason, last_run=run_id)

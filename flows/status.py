@@ -14,21 +14,40 @@ from saksfinn.models.errors import StoreError
 TYPE_LABELS = {"decision": "Vedtak og innstillinger", "goal": "Mål", "experience": "Erfaringer", "project": "Prosjekter"}
 
 
-def collect_status(store: Store) -> dict[str, Any]:
-    """Counts by status and municipality, the last runs, and every source ever seen."""
-    sources = store.sources()
-    documents = [
-        {
+SOURCE_COLUMNS = ("ingested", "partial", "needs_ocr", "failed", "duplicate", "withdrawn")
+STATUS_LABELS = {
+    "ingested": "lest", "partial": "delvis lest", "needs_ocr": "trenger OCR", "failed": "feilet",
+    "duplicate": "duplikat", "withdrawn": "trukket tilbake", "superseded": "erstattet av nyere versjon",
+}
+
+
+def collect_status(store: Store, home: Path | None = None) -> dict[str, Any]:
+    """Counts by status and municipality, the last runs, and every source ever seen.
+
+    ``documents`` (searchable, current documents) is the number ``/api/health`` shows;
+    sources are filed under the municipality of their document, else of ``--municipality``
+    or their folder (``…/Volda/sak.pdf``), so failed and withdrawn sources are too."""
+    from saksfinn.flows.lock import ingest_running
+    from saksfinn.flows.stages import source_municipality
+
+    docs = {r["document_id"]: r for r in store.documents(include_retired=True)}
+    documents = []
+    by_municipality: dict[str, dict[str, int]] = {}
+    for row in store.sources():
+        doc = docs.get(row["document_id"] or "") or {}
+        municipality = doc.get("municipality") or source_municipality(row["source"], row["municipality_hint"]) or "ukjent"
+        documents.append({
             "source": row["source"],
             "document_id": row["document_id"],
             "status": row["status"],
             "reason": row["reason"],
+            "municipality": municipality,
             "municipality_hint": row["municipality_hint"],
             "last_seen": row["last_seen"],
-        }
-        for row in sources
-    ]
-    by_municipality = store.counts_by("municipality")
+            "failing_since": row.get("failing_since"),
+        })
+        counts = by_municipality.setdefault(municipality, {k: 0 for k in SOURCE_COLUMNS})
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
     runs = [
         {
             "run_id": r.run_id,
@@ -38,35 +57,51 @@ def collect_status(store: Store) -> dict[str, Any]:
         }
         for r in store.runs(limit=5)
     ]
+    pid = ingest_running(home) if home is not None else None
     return {
+        "documents": store.live_count(),
         "counts": store.source_counts(),
-        "by_municipality": by_municipality,
+        "by_municipality": {k: by_municipality[k] for k in sorted(by_municipality)},
         "by_doc_type": store.counts_by("doc_type"),
+        "retired": store.counts_by("status", include_retired=True).get("superseded", 0),
+        "ingest": {"state": "running", "pid": pid} if pid else {"state": "idle"},
         "runs": runs,
         "failed": [d for d in documents if d["status"] in ("failed", "needs_ocr", "partial")],
-        "documents": documents,
+        "sources": documents,
     }
 
 
 def render_status(report: dict[str, Any], console: Console) -> None:
     counts = report["counts"]
     total = sum(counts.values())
-    console.print(f"[bold]{total} sources[/bold]: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) if total else "Nothing ingested yet: run `saksfinn ingest FOLDER`.")
+    if not total:
+        console.print("Nothing ingested yet: run `saksfinn ingest FOLDER`.")
+        return
+    console.print(
+        f"[bold]{report['documents']} searchable documents[/bold] from {total} sources: "
+        + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())),
+        highlight=False,
+    )
+    if report.get("retired"):
+        console.print(f"{report['retired']} older versions kept as superseded (not searchable)", highlight=False)
+    if report["ingest"]["state"] == "running":
+        console.print(f"[yellow]An ingestion is running now (pid {report['ingest']['pid']})[/yellow]")
     if report["by_municipality"]:
-        table = Table("Kommune", "Dokumenter", title="Per kommune")
-        for name, n in sorted(report["by_municipality"].items()):
-            table.add_row(name, str(n))
+        table = Table("Kommune", *(STATUS_LABELS[k] for k in SOURCE_COLUMNS), title="Kilder per kommune")
+        for name, c in report["by_municipality"].items():
+            table.add_row(name, *(str(c.get(k, 0)) for k in SOURCE_COLUMNS))
         console.print(table)
     if report["runs"]:
-        table = Table("Run", "Started", "new", "changed", "unchanged", "failed", title="Last runs")
+        table = Table("Run", "Started", "new", "changed", "unchanged", "failed", "withdrawn", title="Last runs")
         for r in report["runs"]:
             c = r["counts"]
-            table.add_row(r["run_id"], r["started"][:19], str(c["new"]), str(c["changed"]), str(c["unchanged"]), str(c["failed"]))
+            table.add_row(r["run_id"], r["started"][:19], str(c["new"]), str(c["changed"]), str(c["unchanged"]),
+                          str(c["failed"]), str(c["withdrawn"]))
         console.print(table)
     for d in report["failed"]:
-        console.print(f"[yellow]{d['status']}[/yellow] {d['source']}: {d['reason']}", highlight=False)
-    if total:
-        console.print("Ready to search: saksfinn search \"heltidskultur erfaringer\"")
+        since = f" (failing since {d['failing_since']:%Y-%m-%d})" if d.get("failing_since") else ""
+        console.print(f"[yellow]{d['status']}[/yellow] {d['source']}: {d['reason']}{since}", highlight=False)
+    console.print("Ready to search: saksfinn search \"heltidskultur erfaringer\"")
 
 
 def resolve_document(store: Store, ref: str) -> str:
@@ -92,7 +127,8 @@ def render_document(store: Store, ref: str, console: Console) -> None:
     for label, value in (
         ("Id", document_id), ("Kilde", row.get("source")), ("Kommune", row.get("municipality")),
         ("Type", row.get("doc_type")), ("Dato", row.get("date")), ("Saksnr", row.get("case_number")),
-        ("Saksbehandler", meta.get("saksbehandler")), ("Sider", row.get("pages")), ("Status", row.get("status")),
+        ("Saksbehandler", meta.get("saksbehandler")), ("Sider", row.get("pages")),
+        ("Status", _status_line(row)),
         ("Temaer", ", ".join(row.get("themes") or []) or None),
     ):
         if value:
@@ -107,6 +143,17 @@ def render_document(store: Store, ref: str, console: Console) -> None:
         console.print(f"\n[bold]{label}[/bold] ({len(items)})")
         for f in items:
             console.print(f"  • {_finding_line(f)}", highlight=False, markup=False)
+
+
+def _status_line(row: dict[str, Any]) -> str | None:
+    status = row.get("status")
+    if status == "superseded":
+        successor = row.get("superseded_by")
+        return f"superseded{' by ' + successor[:12] if successor else ''} (not searchable)"
+    if status == "withdrawn":
+        when = row.get("retired_at")
+        return f"withdrawn at the source{f' {when:%Y-%m-%d}' if when else ''} (not searchable)"
+    return status
 
 
 def _finding_line(f: Any) -> str:

@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from saksfinn.index import tables as t
-from saksfinn.index.store import OSLO, Store
+from saksfinn.index.store import LIVE, OSLO, Store
 from saksfinn.models import Hit, content_id
 from saksfinn.models.errors import StoreError
 from saksfinn.settings import Settings
@@ -182,7 +182,9 @@ def _insert_new(store: Store, watch_id: str, best: dict[str, Hit], run_id: str) 
 
 def _stored_since(store: Store, since: dt.datetime) -> set[str]:
     with store.engine.connect() as conn:
-        rows = conn.execute(select(t.documents.c.document_id, t.documents.c.ingested_at))
+        rows = conn.execute(
+            select(t.documents.c.document_id, t.documents.c.ingested_at).where(t.documents.c.status.in_(LIVE))
+        )
         return {doc_id for doc_id, at in rows if at is not None and _aware(at) >= since}
 
 

@@ -188,7 +188,8 @@ class SearchIndex:
             LexicalIndex.build([lexical_text(c) for c in chunks]).save(tmp / "lexical")
             dense = None
             if vectors is not None:
-                dense = DenseIndex.build(np.asarray(vectors, dtype=np.float32).reshape(len(chunks), -1))
+                matrix = np.asarray(vectors, dtype=np.float32)
+                dense = DenseIndex.build(matrix if matrix.ndim == 2 else matrix.reshape(len(chunks), -1))
                 dense.save(tmp / "dense")
             manifest = {
                 "chunks": len(chunks),

@@ -19,8 +19,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import TypeAdapter
-from sqlalchemy import create_engine, delete, event, func, insert, select, update
+from sqlalchemy import create_engine, delete, event, func, insert, inspect, select, text, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.schema import CreateColumn
 
 from saksfinn.index import tables as t
 from saksfinn.models import (
@@ -29,6 +30,7 @@ from saksfinn.models import (
     DocStatus,
     Document,
     DocumentMeta,
+    LIVE_STATUSES,
     IngestRun,
     Page,
     Section,
@@ -38,6 +40,7 @@ from saksfinn.models.errors import StoreError
 log = logging.getLogger(__name__)
 OSLO = ZoneInfo("Europe/Oslo")
 _FINDING = TypeAdapter(AnyFinding)
+LIVE = sorted(s.value for s in LIVE_STATUSES)
 
 
 def now() -> dt.datetime:
@@ -70,6 +73,31 @@ class Store:
         self.engine = make_engine(url)
         self.files_dir = files_dir
         t.metadata.create_all(self.engine)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring a database written by an older saksfinn up to date, idempotently: add
+        new columns, record the read status of live documents, and make stored file
+        paths relative to ``files_dir`` (so a home can be copied, moved or restored)."""
+        with self.engine.begin() as conn:
+            inspector = inspect(conn)
+            for table_name, columns in t.ADDED_COLUMNS.items():
+                have = {c["name"] for c in inspector.get_columns(table_name)}
+                for column in columns:
+                    if column.name not in have:
+                        ddl = CreateColumn(column).compile(dialect=conn.dialect)
+                        conn.execute(text(f"ALTER TABLE {table_name} ADD COLUMN {ddl}"))
+            docs = t.documents.c
+            conn.execute(
+                update(t.documents).where(docs.read_status.is_(None), docs.status.in_(LIVE)).values(read_status=docs.status)
+            )
+            absolute = conn.execute(
+                select(docs.document_id, docs.file_path).where(docs.file_path.like("/%"))
+            ).all()
+            for document_id, path in absolute:
+                conn.execute(
+                    update(t.documents).where(docs.document_id == document_id).values(file_path=Path(path).name)
+                )
 
     # ---- sources -------------------------------------------------------------
     def get_source(self, source: str) -> dict[str, Any] | None:
@@ -91,7 +119,13 @@ class Store:
             self._upsert_source(conn, source, values)
 
     def _upsert_source(self, conn: Any, source: str, values: dict[str, Any]) -> None:
-        exists = conn.execute(select(t.sources.c.source).where(t.sources.c.source == source)).first()
+        exists = conn.execute(
+            select(t.sources.c.status, t.sources.c.failing_since).where(t.sources.c.source == source)
+        ).first()
+        if "status" in values:
+            failing = values["status"] == DocStatus.FAILED.value
+            kept = exists.failing_since if exists is not None and exists.status == DocStatus.FAILED.value else None
+            values["failing_since"] = (kept or values.get("failing_since") or now()) if failing else None
         if exists:
             conn.execute(update(t.sources).where(t.sources.c.source == source).values(**values))
         else:
@@ -110,6 +144,14 @@ class Store:
             q = select(t.documents).where(t.documents.c.document_id == document_id)
             row = conn.execute(q).mappings().first()
         return dict(row) if row else None
+
+    def file_for(self, document_id: str) -> Path | None:
+        """The stored copy of a document's bytes, or None when it has none (any more)."""
+        row = self.document_row(document_id)
+        if row is None or not row.get("file_path") or self.files_dir is None:
+            return None
+        path = self.files_dir / Path(row["file_path"]).name
+        return path if path.is_file() else None
 
     def find_document_ids(self, prefix: str) -> list[str]:
         with self.engine.connect() as conn:
@@ -146,6 +188,9 @@ class Store:
             "meta": meta.model_dump(mode="json"),
             "pages": len(doc.pages),
             "status": status.value,
+            "read_status": status.value,
+            "superseded_by": None,
+            "retired_at": None,
             "reason": reason,
             "warnings": list(doc.warnings),
             "reader_version": reader_version,
@@ -153,7 +198,7 @@ class Store:
             "ingested_at": now(),
         }
         if file_path is not None:
-            row["file_path"] = str(file_path)
+            row["file_path"] = file_path.name
         with self.engine.begin() as conn:
             self._delete_derived(conn, doc.document_id, pages_too=True)
             if conn.execute(select(t.documents.c.document_id).where(t.documents.c.document_id == doc.document_id)).first():
@@ -293,8 +338,11 @@ class Store:
             warnings=tuple(row["warnings"] or ()),
         )
 
-    def documents(self, **where: Any) -> list[dict[str, Any]]:
+    def documents(self, *, include_retired: bool = False, **where: Any) -> list[dict[str, Any]]:
+        """Document rows (live ones unless ``include_retired`` or a ``status`` is given)."""
         query = select(t.documents).order_by(t.documents.c.municipality, t.documents.c.title)
+        if not include_retired and where.get("status") is None:
+            query = query.where(t.documents.c.status.in_(LIVE))
         for key, value in where.items():
             if value is not None:
                 query = query.where(getattr(t.documents.c, key) == value)
@@ -302,7 +350,7 @@ class Store:
             return [dict(r) for r in conn.execute(query).mappings()]
 
     def stale_documents(self, findings_version: str) -> list[str]:
-        """Ids of readable documents whose findings were made by another extractor version."""
+        """Ids of readable live documents whose findings were made by another extractor version."""
         q = select(t.documents.c.document_id).where(
             t.documents.c.findings_version != findings_version,
             t.documents.c.status.in_([DocStatus.INGESTED.value, DocStatus.PARTIAL.value]),
@@ -312,27 +360,36 @@ class Store:
 
     # ---- findings & chunks ---------------------------------------------------
     def findings(self, *, type: str | None = None, document_id: str | None = None) -> list[Any]:
+        """Findings of live documents, or of the one document ``document_id`` (any status)."""
         query = select(t.findings.c.record).order_by(t.findings.c.document_id, t.findings.c.page)
         if type:
             query = query.where(t.findings.c.type == type)
         if document_id:
             query = query.where(t.findings.c.document_id == document_id)
+        else:
+            query = query.where(t.findings.c.document_id.in_(self._live_ids()))
         with self.engine.connect() as conn:
             return [_FINDING.validate_python(r[0]) for r in conn.execute(query)]
 
+    def _live_ids(self) -> Any:
+        return select(t.documents.c.document_id).where(t.documents.c.status.in_(LIVE))
+
     def iter_chunks(self) -> Iterator[Chunk]:
+        """The chunks of live documents — exactly what the search index must hold."""
+        query = select(t.chunks.c.record).where(t.chunks.c.document_id.in_(self._live_ids())).order_by(t.chunks.c.chunk_id)
         with self.engine.connect() as conn:
-            for (record,) in conn.execute(select(t.chunks.c.record).order_by(t.chunks.c.chunk_id)):
+            for (record,) in conn.execute(query):
                 yield Chunk.model_validate(record)
 
     def chunk_fingerprint(self) -> tuple[int, str]:
-        """(count, hash of all chunk ids): equal fingerprints mean equal chunk sets."""
+        """(count, hash of live chunk ids): equal fingerprints mean equal chunk sets."""
         import hashlib
 
         digest = hashlib.sha256()
         n = 0
+        query = select(t.chunks.c.chunk_id).where(t.chunks.c.document_id.in_(self._live_ids())).order_by(t.chunks.c.chunk_id)
         with self.engine.connect() as conn:
-            for (cid,) in conn.execute(select(t.chunks.c.chunk_id).order_by(t.chunks.c.chunk_id)):
+            for (cid,) in conn.execute(query):
                 digest.update(cid.encode())
                 n += 1
         return n, digest.hexdigest()
@@ -358,11 +415,20 @@ class Store:
         return IngestRun.model_validate(row[0]) if row else None
 
     # ---- summaries -----------------------------------------------------------
-    def counts_by(self, column: str) -> dict[str, int]:
+    def counts_by(self, column: str, *, include_retired: bool = False) -> dict[str, int]:
+        """Live documents counted by ``column`` (``"ukjent"`` for None)."""
         col = getattr(t.documents.c, column)
+        query = select(col, func.count()).group_by(col)
+        if not include_retired:
+            query = query.where(t.documents.c.status.in_(LIVE))
         with self.engine.connect() as conn:
-            rows = conn.execute(select(col, func.count()).group_by(col))
+            rows = conn.execute(query)
             return {str(k) if k is not None else "ukjent": n for k, n in rows}
+
+    def live_count(self) -> int:
+        """How many documents are searchable: the number `status` and health both show."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(self._live_ids().subquery())).scalar_one()
 
     def source_counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:

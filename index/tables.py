@@ -6,6 +6,11 @@ Design notes:
 * Derived rows (pages, sections, findings, chunks) are replaced per document inside
   one transaction, so a killed process leaves either the old or the new state.
 * Records are stored as JSON next to the few columns we filter on.
+* A document is *live* when it is the current version of a present source
+  (``models.LIVE_STATUSES``); superseded and withdrawn versions keep their rows for
+  history but are invisible to search, exports and counts (see ``index/lifecycle.py``).
+* Columns added after a release are listed in ``ADDED_COLUMNS``; ``Store`` adds them to
+  an existing database on first open.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ documents = Table(
     Column("document_id", String(64), primary_key=True),
     Column("source", Text, nullable=False),  # the first source it was ingested from
     Column("media_type", String(64)),
-    Column("file_path", Text),  # copy of the bytes under SAKSFINN_HOME/files
+    Column("file_path", Text),  # copy of the bytes: a name relative to SAKSFINN_HOME/files
     Column("title", Text),
     Column("doc_type", String(32)),
     Column("municipality", String(128), index=True),
@@ -44,8 +49,11 @@ documents = Table(
     Column("themes", JSON),
     Column("meta", JSON, nullable=False),
     Column("pages", Integer, nullable=False, default=0),
-    Column("status", String(16), nullable=False),
+    Column("status", String(16), nullable=False, index=True),  # effective: live, superseded or withdrawn
     Column("reason", Text),
+    Column("read_status", String(16)),  # how reading went (ingested/partial/needs_ocr); kept when retired
+    Column("superseded_by", String(64)),  # the version its source held next
+    Column("retired_at", DateTime(timezone=True)),  # when it stopped being current
     Column("warnings", JSON),
     Column("reader_version", String(32)),
     Column("findings_version", String(128)),
@@ -67,6 +75,7 @@ sources = Table(
     Column("first_seen", DateTime(timezone=True)),
     Column("last_seen", DateTime(timezone=True)),
     Column("last_run", String(64)),
+    Column("failing_since", DateTime(timezone=True)),  # first of the consecutive failed runs
 )
 
 pages = Table(
@@ -137,3 +146,9 @@ watch_hits = Table(
 )
 
 Index("ix_sources_status", sources.c.status)
+
+
+ADDED_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "documents": (documents.c.read_status, documents.c.superseded_by, documents.c.retired_at),
+    "sources": (sources.c.failing_since,),
+}

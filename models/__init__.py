@@ -2,7 +2,9 @@
 
 from saksfinn.models.chunk import Chunk, Hit, SearchFilters
 from saksfinn.models.document import (
+    LIVE_STATUSES,
     PAGE_SEPARATOR,
+    RETIRED_STATUSES,
     DocStatus,
     DocType,
     Document,
@@ -17,7 +19,9 @@ from saksfinn.models.ids import content_id, sha256_bytes, sha256_file
 from saksfinn.models.run import Change, IngestRun, SourceOutcome
 
 __all__ = [
+    "LIVE_STATUSES",
     "PAGE_SEPARATOR",
+    "RETIRED_STATUSES",
     "FINDING_TYPES",
     "AnyFinding",
     "Change",

@@ -42,6 +42,15 @@ class DocStatus(str, Enum):
     FAILED = "failed"
     DUPLICATE = "duplicate"  # same bytes already ingested under another source
     WITHDRAWN = "withdrawn"  # removed at its source
+    SUPERSEDED = "superseded"  # its source now holds another version (``superseded_by``)
+
+
+LIVE_STATUSES = frozenset({DocStatus.INGESTED, DocStatus.PARTIAL, DocStatus.NEEDS_OCR})
+"""Statuses of a document that is the current version of a present source: the only
+documents that search, exports, counts, charts and saved searches see."""
+
+RETIRED_STATUSES = frozenset({DocStatus.WITHDRAWN, DocStatus.SUPERSEDED})
+"""Statuses of a stored document that is no longer current; its record stays for history."""
 
 
 class Page(Record):

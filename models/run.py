@@ -20,6 +20,7 @@ class Change(str, Enum):
     DUPLICATE = "duplicate"
     WITHDRAWN = "withdrawn"
     REDERIVED = "rederived"  # bytes unchanged; findings re-made by a new extractor version
+    RESTORED = "restored"  # a withdrawn or superseded version is current again (not re-read)
 
 
 class SourceOutcome(Record):
@@ -31,6 +32,9 @@ class SourceOutcome(Record):
     municipality: str | None = None
     pages: int = 0
     seconds: float = 0.0
+    title: str | None = None
+    failing_since: datetime | None = None  # first run in a row in which this source failed
+    previous_document_id: str | None = None  # the version a changed source held before
 
 
 class IngestRun(Record):

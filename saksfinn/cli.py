@@ -115,10 +115,18 @@ def _print_run(run: Any) -> None:
         f"[bold]Run {run.run_id}[/bold] ({secs:.1f} s): "
         f"{counts['new']} new, {counts['changed']} changed, {counts['unchanged']} unchanged, "
         f"{counts['rederived']} re-derived, {counts['duplicate']} duplicate, {counts['failed']} failed, "
-        f"{counts['withdrawn']} withdrawn"
+        f"{counts['withdrawn']} withdrawn" + (f", {counts['restored']} restored" if counts.get("restored") else "")
     )
+    from saksfinn.flows.report import listed, what_happened
+
+    shown = set()
+    for o in listed(run):
+        shown.add(o.source)
+        where = f" [{o.municipality}]" if o.municipality else ""
+        note = what_happened(o)
+        console.print(f"  {o.change.value:<10}{where} {o.source}" + (f": {note}" if note else ""), highlight=False, markup=False)
     for o in run.outcomes:
-        if o.status and o.status.value in ("failed", "needs_ocr", "partial"):
+        if o.source not in shown and o.status and o.status.value in ("failed", "needs_ocr", "partial"):
             console.print(f"  [yellow]{o.status.value}[/yellow] {o.source}: {o.reason}", highlight=False)
     if run.error:
         console.print(f"  [yellow]problems:[/yellow] {run.error}")
@@ -136,7 +144,8 @@ def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
     """Documents by status and municipality, the last runs, and failures with reasons."""
     from saksfinn.flows.status import collect_status
 
-    report = collect_status(_store(_settings()))
+    settings = _settings()
+    report = collect_status(_store(settings), settings.home)
     if as_json:
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
         return

@@ -64,3 +64,19 @@ def prefect_harness():
         mp.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # its heartbeat locks the SQLite db
         with prefect_test_harness(server_startup_timeout=120):
             yield
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for the session (see tests/postgres.py)."""
+    from tests.postgres import start_server
+
+    yield from start_server()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """The store's database: each test using it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db.sqlite'}"
+    return request.getfixturevalue("postgres_server").create_database()

@@ -61,4 +61,4 @@ def test_status_json_on_empty_home(home):
     result = runner.invoke(app, ["status", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["documents"] == [] and report["runs"] == []
+    assert report["documents"] == 0 and report["sources"] == [] and report["runs"] == []

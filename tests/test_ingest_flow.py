@@ -59,7 +59,7 @@ def status_json() -> dict[str, Any]:
 
 
 def by_source(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {d["source"]: d for d in report["documents"]}
+    return {d["source"]: d for d in report["sources"]}
 
 
 def outcomes(run: IngestRun) -> dict[str, Any]:

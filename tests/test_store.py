@@ -13,8 +13,11 @@ from tests.factories import make_chunks, make_document, make_findings
 
 
 @pytest.fixture()
-def store(tmp_path) -> Store:
-    return Store(f"sqlite:///{tmp_path / 'db.sqlite'}", files_dir=tmp_path / "files")
+def store(tmp_path, db_url) -> Store:
+    """The store's contract holds on SQLite and on a real PostgreSQL server alike."""
+    s = Store(db_url, files_dir=tmp_path / "files")
+    yield s
+    s.dispose()
 
 
 def save(store: Store, doc, **kw) -> None:

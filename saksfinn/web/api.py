@@ -29,9 +29,10 @@ class ErrorOut(BaseModel):
 
 class HealthOut(BaseModel):
     status: str
-    documents: int
+    documents: int = Field(description="searchable (current) documents — the number `saksfinn status` shows")
     index_ready: bool
-    ingest: str
+    ingest: str = Field(description="idle | running | finished | failed; running when any process ingests into this home")
+    ingest_pid: int | None = None
 
 
 class DocumentOut(BaseModel):
@@ -48,6 +49,8 @@ class DocumentOut(BaseModel):
     pages: int
     status: str
     reason: str | None
+    superseded_by: str | None = None
+    retired_at: dt.datetime | None = None
     themes: list[str]
     meta: DocumentMeta
     findings: list[AnyFinding]
@@ -113,7 +116,8 @@ def api_document(
         raise HTTPException(404, "ukjent dokument")
     return {
         **{k: row.get(k) for k in ("document_id", "source", "media_type", "title", "municipality", "doc_type",
-                                    "date", "case_number", "language", "status", "reason")},
+                                    "date", "case_number", "language", "status", "reason", "superseded_by",
+                                    "retired_at")},
         "pages": row.get("pages") or 0,
         "themes": list(row.get("themes") or ()),
         "meta": row.get("meta") or {},
@@ -130,11 +134,15 @@ def api_findings(params: Annotated[FindingParams, Query()], state: State) -> lis
 
 @router.get("/health", response_model=HealthOut, summary="Helsesjekk")
 def api_health(state: State) -> HealthOut:
+    from saksfinn.flows.lock import ingest_running
+
+    pid = ingest_running(state.settings.home)
     return HealthOut(
         status="ok",
-        documents=sum(state.store.counts_by("status").values()),
+        documents=state.store.live_count(),
         index_ready=(state.settings.index_dir / "CURRENT").exists(),
-        ingest=state.ingest.last.get("state", "idle"),
+        ingest="running" if state.ingest.running or pid else state.ingest.last.get("state", "idle"),
+        ingest_pid=pid,
     )
 
 

@@ -76,6 +76,7 @@ class DocumentView:
     findings: list[Any]
     groups: list[tuple[str, str, list[Any]]]  # (key, Norwegian label, findings)
     sections: list[Any] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)  # versions of the same source, oldest first
 
 
 def document_view(store: Store, document_id: str) -> DocumentView | None:
@@ -93,7 +94,10 @@ def document_view(store: Store, document_id: str) -> DocumentView | None:
         sections = list(store.load_document(document_id).sections)
     except (ValueError, KeyError):  # a stored record this version cannot read: show the rest
         sections = []
-    return DocumentView(row=row, meta=row.get("meta") or {}, findings=findings, groups=groups, sections=sections)
+    from saksfinn.index.lifecycle import history
+
+    return DocumentView(row=row, meta=row.get("meta") or {}, findings=findings, groups=groups, sections=sections,
+                        history=history(store, document_id))
 
 
 # ---- overview -----------------------------------------------------------------------------
@@ -149,8 +153,8 @@ class OverviewCache:
 
     def get(self, store: Store) -> Overview:
         docs = store.documents()
-        key = (len(docs), max((str(d.get("ingested_at")) for d in docs), default=""),
-               frozenset(str(d.get("findings_version")) for d in docs))
+        # the live set itself: a withdrawal and a restore in one run leave count and dates alike
+        key = frozenset((d["document_id"], str(d.get("ingested_at")), str(d.get("findings_version"))) for d in docs)
         with self._lock:
             if self._value is not None and self._key == key:
                 return self._value

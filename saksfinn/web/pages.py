@@ -127,7 +127,7 @@ def search_page(request: Request) -> HTMLResponse:
         except SaksfinnError as exc:
             context["error"], status = f"Ugyldig søk: {exc}", 422
     else:
-        context["documents"] = sum(state.store.counts_by("status").values())
+        context["documents"] = state.store.live_count()
     return page(request, "search.html", context, status)
 
 
@@ -166,7 +166,7 @@ def overview_page(request: Request) -> HTMLResponse:
 RUN_ID = re.compile(r"^[\w-]{1,64}$")  # looked up in the store, never a path
 CHANGE_LABELS = {
     "new": "nye", "changed": "endret", "unchanged": "uendret", "rederived": "nye utledninger",
-    "duplicate": "duplikater", "failed": "feilet", "withdrawn": "trukket tilbake",
+    "duplicate": "duplikater", "failed": "feilet", "withdrawn": "trukket tilbake", "restored": "gjenopprettet",
 }
 
 
@@ -180,7 +180,7 @@ def runs_page(request: Request) -> HTMLResponse:
 @router.get("/innlesinger/{run_id}", response_class=HTMLResponse)
 def run_page(request: Request, run_id: str) -> HTMLResponse:
     """One run's report: counts, per municipality, time per stage, every problem with its reason."""
-    from saksfinn.flows.report import per_municipality, problems, sources_by_document
+    from saksfinn.flows.report import CHANGE_WORDS, listed, per_municipality, problems, sources_by_document, what_happened
 
     run = _state(request).store.get_run(run_id) if RUN_ID.match(run_id) else None
     if run is None:
@@ -188,6 +188,7 @@ def run_page(request: Request, run_id: str) -> HTMLResponse:
     context = {
         "run": run, "labels": CHANGE_LABELS, "counts": run.counts(), "per_municipality": per_municipality(run),
         "problems": problems(run), "sources": sources_by_document(run), "active": "runs",
+        "listed": listed(run), "change_words": CHANGE_WORDS, "what_happened": what_happened,
     }
     return page(request, "run.html", context)
 
@@ -239,12 +240,14 @@ def source_file(request: Request, document_id: str) -> Response:
 
 
 def _stored_file(row: dict[str, Any], files_dir: Path) -> Path | None:
-    """The row's stored copy, if it exists and lies inside ``files_dir``."""
+    """The row's stored copy, if it exists and lies inside ``files_dir``. The store keeps
+    the name relative to ``files_dir`` (an old absolute path counts by its name), so a
+    home that was moved or restored elsewhere still finds its files."""
     stored = row.get("file_path")
     if not stored:
         return None
     root = files_dir.resolve()
-    path = Path(stored).resolve()
+    path = (root / Path(stored).name).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         log.warning("stored file for %s is outside %s or missing", row.get("document_id"), root)
         return None
