@@ -59,3 +59,41 @@ def test_waiting_run_gets_the_lock_after_the_first_ends(tmp_path):
     finally:
         killer.wait()
         proc.kill()
+
+
+def test_health_and_status_see_an_ingestion_running_in_another_process(home, tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from saksfinn.flows.lock import ingest_running
+    from saksfinn.flows.status import collect_status
+    from saksfinn.index.store import Store
+    from saksfinn.settings import get_settings
+    from saksfinn.web.app import create_app
+
+    settings = get_settings(home=home, embedder="hash")
+    client = TestClient(create_app(settings))
+    assert client.get("/api/health").json()["ingest"] == "idle"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from saksfinn.flows.lock import run_lock\n"
+         "with run_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)", str(home)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        health = client.get("/api/health").json()
+        assert health["ingest"] == "running" and health["ingest_pid"] == holder.pid
+        store = Store(settings.db_url, files_dir=settings.files_dir)
+        assert collect_status(store, home)["ingest"] == {"state": "running", "pid": holder.pid}
+        assert health["documents"] == collect_status(store, home)["documents"]
+    finally:
+        holder.kill()
+        holder.wait()
+    deadline = time.monotonic() + 5
+    while ingest_running(home) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ingest_running(home) is None, "a killed holder is not reported as running"
+    assert client.get("/api/health").json()["ingest"] == "idle"
