@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from saksfinn.index.embed_cache import EmbeddingCache, embed_with_cache
-from saksfinn.index.st_embedder import SentenceTransformerEmbedder
+from saksfinn.index.embedding.embed_cache import EmbeddingCache, embed_with_cache
+from saksfinn.index.embedding.st_embedder import SentenceTransformerEmbedder
 from saksfinn.models.ids import content_id
 
 REPO = Path(__file__).resolve().parents[1]

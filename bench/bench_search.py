@@ -22,7 +22,7 @@ import time
 import faiss
 import numpy as np
 
-from saksfinn.index.dense import HNSW_EF_CONSTRUCTION, HNSW_M, DenseIndex
+from saksfinn.index.retrieval.dense import HNSW_EF_CONSTRUCTION, HNSW_M, DenseIndex
 
 DIM = 384
 

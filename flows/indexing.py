@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from saksfinn.index.store import Store
+from saksfinn.index.storage.store import Store
 from saksfinn.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,8 +41,8 @@ def index_fingerprint(index_dir: Path) -> dict | None:
 
 def ensure_index(store: Store, settings: Settings, *, force: bool = False) -> IndexReport:
     """Rebuild the index when the store's chunk set differs from the indexed one."""
-    from saksfinn.index.embed_cache import EmbeddingCache, embed_with_cache
-    from saksfinn.index.search import SearchIndex
+    from saksfinn.index.embedding.embed_cache import EmbeddingCache, embed_with_cache
+    from saksfinn.index.retrieval.search import SearchIndex
 
     count, digest = store.chunk_fingerprint()
     embedder_kind = settings.embedder
@@ -68,7 +68,7 @@ def ensure_index(store: Store, settings: Settings, *, force: bool = False) -> In
 
 def embedder_from_settings(settings: Settings) -> Any:
     """The configured embedder (not yet loaded: call ``warm_up`` or encode)."""
-    from saksfinn.index.st_embedder import make_embedder
+    from saksfinn.index.embedding.st_embedder import make_embedder
 
     return make_embedder(
         settings.embedder, settings.embedding_model, settings.model_cache, settings.embedding_batch_size,

@@ -1,6 +1,6 @@
 """The ingestion flow: discover (local folders, fetched URLs) → per batch: hash → skip
 unchanged → read → section → extract → chunk → store; then mark withdrawn sources and
-settle which version of every source is current (``index/lifecycle.py``) → index →
+settle which version of every source is current (``index/storage/lifecycle.py``) → index →
 saved searches → report.
 
 The same body runs two ways (``Settings.orchestrator``):
@@ -42,8 +42,8 @@ from saksfinn.flows.indexing import ensure_index
 from saksfinn.flows.lock import run_lock
 from saksfinn.flows.report import write_report
 from saksfinn.flows.fetch import Fetched, gather_sources
-from saksfinn.index.lifecycle import settle
-from saksfinn.index.store import OSLO, Store
+from saksfinn.index.storage.lifecycle import settle
+from saksfinn.index.storage.store import OSLO, Store
 from saksfinn.models import IngestRun, SourceOutcome
 from saksfinn.settings import Settings
 
@@ -56,7 +56,7 @@ Call = Callable[..., Any]
 def versions() -> stages.Versions:
     from saksfinn.extractors import ANALYSIS_VERSION, READER_VERSION
     from saksfinn.extractors.findings import FINDINGS_VERSION
-    from saksfinn.index.chunking import CHUNKER_VERSION
+    from saksfinn.index.retrieval.chunking import CHUNKER_VERSION
 
     # sections, metadata and chunks are derived with the findings: a new version of any
     # of them re-derives stored documents from their pages, without reading the files

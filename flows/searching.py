@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from saksfinn.index.store import Store
+from saksfinn.index.storage.store import Store
 from saksfinn.models import Hit
 from saksfinn.models.chunk import MARK_END, MARK_START
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
@@ -37,7 +37,7 @@ class Searcher:
         self._get_embedder()
 
     def _get_index(self) -> Any:
-        from saksfinn.index.search import SearchIndex
+        from saksfinn.index.retrieval.search import SearchIndex
 
         with self._lock:
             if self._index is None:

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from saksfinn.flows.sources import SourceFile
-from saksfinn.index.store import Store, now
+from saksfinn.index.storage.store import Store, now
 from saksfinn.models import RETIRED_STATUSES, Change, Chunk, DocStatus, Document, SourceOutcome, sha256_bytes
 from saksfinn.models.errors import NeedsOCRError, ReadError, SaksfinnError
 
@@ -282,7 +282,7 @@ def extract(items: list[Work], nlp_factory: Callable[[], Any]) -> list[Work]:
 
 def chunk(items: list[Work]) -> list[Work]:
     from saksfinn.extractors.themes import passage_themes
-    from saksfinn.index.chunking import chunk_document
+    from saksfinn.index.retrieval.chunking import chunk_document
 
     for item in _pending(items):
         try:

@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from saksfinn.index.store import Store
+from saksfinn.index.storage.store import Store
 from saksfinn.models.errors import StoreError
 
 TYPE_LABELS = {"decision": "Vedtak og innstillinger", "goal": "Mål", "experience": "Erfaringer", "project": "Prosjekter"}

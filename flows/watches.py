@@ -29,8 +29,8 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
-from saksfinn.index import tables as t
-from saksfinn.index.store import LIVE, OSLO, Store
+from saksfinn.index.storage import tables as t
+from saksfinn.index.storage.store import LIVE, OSLO, Store
 from saksfinn.models import Hit, content_id
 from saksfinn.models.errors import StoreError
 from saksfinn.settings import Settings

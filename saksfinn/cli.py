@@ -67,7 +67,7 @@ def _settings() -> Settings:
 
 
 def _store(settings: Settings):  # noqa: ANN202
-    from saksfinn.index.store import Store
+    from saksfinn.index.storage.store import Store
 
     return Store(settings.db_url, files_dir=settings.files_dir)
 
@@ -197,7 +197,7 @@ def export(
     theme: Optional[str] = typer.Option(None),
 ) -> None:
     """Export findings with provenance for analysts."""
-    from saksfinn.index.export import ExportFilters, export_findings
+    from saksfinn.index.exports.export import ExportFilters, export_findings
 
     filters = ExportFilters.parse(type=type, municipality=municipality, since=since, theme=theme)
     n = export_findings(_store(_settings()), filters, format, out)

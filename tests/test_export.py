@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from saksfinn.index.export import COLUMNS, ExportFilters, finding_rows, render
-from saksfinn.index.store import Store
+from saksfinn.index.exports.export import COLUMNS, ExportFilters, finding_rows, render
+from saksfinn.index.storage.store import Store
 from saksfinn.models import DocStatus
 from saksfinn.models.errors import SaksfinnError
 from tests.factories import make_chunks, make_document, make_findings

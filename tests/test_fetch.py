@@ -17,7 +17,7 @@ from saksfinn.flows.fetch import (
     pdf_links,
 )
 from saksfinn.flows.stages import withdraw_missing
-from saksfinn.index.store import Store
+from saksfinn.index.storage.store import Store
 from saksfinn.models import Change, DocStatus
 from saksfinn.models.errors import SaksfinnError
 from tests.httpsite import Site, index_page, serve

@@ -25,8 +25,8 @@ from typer.testing import CliRunner
 
 from saksfinn.cli import app
 from saksfinn.flows.ingest import run_ingest
-from saksfinn.index.export import COLUMNS, EXTRA_COLUMNS
-from saksfinn.index.store import Store
+from saksfinn.index.exports.export import COLUMNS, EXTRA_COLUMNS
+from saksfinn.index.storage.store import Store
 from saksfinn.models import IngestRun
 from saksfinn.settings import Settings, get_settings
 from tests.badfiles import MANY_PAGES, NORWEGIAN_TEXT, make_bad_files

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from saksfinn.index.lexical import Analyzer, LexicalIndex, corpus_vocabulary
+from saksfinn.index.retrieval.lexical import Analyzer, LexicalIndex, corpus_vocabulary
 
 VOCAB = corpus_vocabulary(
     [

@@ -1,6 +1,6 @@
 """One current version per source, as the secretariat meets it: a corrected case paper,
 a withdrawn one, a duplicate whose original goes, a home moved elsewhere — and the rules
-of ``index/lifecycle.py`` as a table."""
+of ``index/storage/lifecycle.py`` as a table."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 from saksfinn.flows.ingest import run_ingest
 from saksfinn.flows.searching import Searcher
 from saksfinn.flows.status import collect_status
-from saksfinn.index.export import ExportFilters, finding_rows
-from saksfinn.index.lifecycle import Transition, plan
-from saksfinn.index.store import Store
+from saksfinn.index.exports.export import ExportFilters, finding_rows
+from saksfinn.index.storage.lifecycle import Transition, plan
+from saksfinn.index.storage.store import Store
 from saksfinn.web.app import create_app
 from tests.test_ingest_flow import copy_sample, invoke, local_settings, outcomes, store_of, use_home
 

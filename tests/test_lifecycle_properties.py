@@ -30,9 +30,9 @@ from saksfinn.flows.ingest import run_ingest
 from saksfinn.flows.searching import Searcher
 from saksfinn.flows.status import collect_status
 from saksfinn.flows.watches import add_watch
-from saksfinn.index import tables as t
-from saksfinn.index.export import ExportFilters, finding_rows
-from saksfinn.index.store import Store
+from saksfinn.index.storage import tables as t
+from saksfinn.index.exports.export import ExportFilters, finding_rows
+from saksfinn.index.storage.store import Store
 from saksfinn.settings import get_settings
 from saksfinn.web.data import OverviewCache
 from tests.ingest_helpers import REPO, env_for, index_chunk_ids

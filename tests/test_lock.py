@@ -70,7 +70,7 @@ def test_health_and_status_see_an_ingestion_running_in_another_process(home, tmp
 
     from saksfinn.flows.lock import ingest_running
     from saksfinn.flows.status import collect_status
-    from saksfinn.index.store import Store
+    from saksfinn.index.storage.store import Store
     from saksfinn.settings import get_settings
     from saksfinn.web.app import create_app
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from saksfinn.flows.report import render_html, render_markdown, write_report
-from saksfinn.index.store import OSLO
+from saksfinn.index.storage.store import OSLO
 from saksfinn.models import Change, DocStatus, IngestRun, SourceOutcome
 
 

@@ -7,10 +7,10 @@ import time
 import numpy as np
 import pytest
 
-from saksfinn.index.dense import DenseIndex
-from saksfinn.index.embed import HashEmbedder, normalise
-from saksfinn.index.evaluate import Judgement, satisfied, score_query
-from saksfinn.index.search import CURRENT, Fusion, SearchIndex
+from saksfinn.index.retrieval.dense import DenseIndex
+from saksfinn.index.embedding.embed import HashEmbedder, normalise
+from saksfinn.index.retrieval.evaluate import Judgement, satisfied, score_query
+from saksfinn.index.retrieval.search import CURRENT, Fusion, SearchIndex
 from saksfinn.models import Chunk, SearchFilters
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from saksfinn.index.store import OSLO, Store
+from saksfinn.index.storage.store import OSLO, Store
 from saksfinn.models import Change, DocStatus, IngestRun, SourceOutcome
 from saksfinn.models.errors import StoreError
 from tests.factories import make_chunks, make_document, make_findings

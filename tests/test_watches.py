@@ -8,7 +8,7 @@ import json
 import pytest
 
 from saksfinn.flows.watches import add_watch, list_watches, match_watches, remove_watch, write_watch_files
-from saksfinn.index.store import OSLO, Store
+from saksfinn.index.storage.store import OSLO, Store
 from saksfinn.models import DocStatus, Hit, IngestRun
 from saksfinn.models.errors import StoreError
 from tests.factories import make_chunks, make_document, make_findings

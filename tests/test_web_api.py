@@ -9,8 +9,8 @@ import zipfile
 import pytest
 from fastapi.testclient import TestClient
 
-from saksfinn.index.export import COLUMNS
-from saksfinn.index.store import Store
+from saksfinn.index.exports.export import COLUMNS
+from saksfinn.index.storage.store import Store
 from saksfinn.models import Hit
 from saksfinn.web.app import create_app
 from tests.web_fixtures import FakeSearcher, fill_store, settings_for

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from saksfinn.flows.indexing import ensure_index
-from saksfinn.index.store import Store
+from saksfinn.index.storage.store import Store
 from saksfinn.web.app import create_app
 from tests.web_fixtures import fill_store, settings_for
 

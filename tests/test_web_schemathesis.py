@@ -10,7 +10,7 @@ schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 from saksfinn.flows.indexing import ensure_index  # noqa: E402
-from saksfinn.index.store import Store  # noqa: E402
+from saksfinn.index.storage.store import Store  # noqa: E402
 from saksfinn.web.app import create_app  # noqa: E402
 from tests.web_fixtures import fill_store, settings_for  # noqa: E402
 

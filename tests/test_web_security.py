@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from saksfinn import cli
-from saksfinn.index import tables as t
-from saksfinn.index.store import Store
+from saksfinn.index.storage import tables as t
+from saksfinn.index.storage.store import Store
 from saksfinn.models import IngestRun
 from saksfinn.web.app import create_app
 from saksfinn.web.pages import marked

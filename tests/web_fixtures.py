@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from saksfinn.index.store import Store
+from saksfinn.index.storage.store import Store
 from saksfinn.models import Decision, DocStatus, DocType, Experience, Hit, IngestRun
 from saksfinn.settings import Settings
 from tests.factories import make_chunks, make_document, make_findings

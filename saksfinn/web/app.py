@@ -19,7 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from saksfinn.index.store import Store
+from saksfinn.index.storage.store import Store
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
 from saksfinn.settings import Settings
 from saksfinn.web import api, pages

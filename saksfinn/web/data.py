@@ -1,7 +1,7 @@
 """What the pages and the API show, read from the store: finding rows under the web
 filters, one document with its findings, and the counts behind the overview charts.
 
-Finding rows are the export contract (:data:`saksfinn.index.export.COLUMNS`), so the
+Finding rows are the export contract (:data:`saksfinn.index.exports.export.COLUMNS`), so the
 API, the export buttons and ``saksfinn export`` agree on every field.
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from saksfinn.index.export import ExportFilters, finding_rows, row_year
-from saksfinn.index.store import Store
+from saksfinn.index.exports.export import ExportFilters, finding_rows, row_year
+from saksfinn.index.storage.store import Store
 from saksfinn.models import Hit
 from saksfinn.web.params import FindingParams
 
@@ -94,7 +94,7 @@ def document_view(store: Store, document_id: str) -> DocumentView | None:
         sections = list(store.load_document(document_id).sections)
     except (ValueError, KeyError):  # a stored record this version cannot read: show the rest
         sections = []
-    from saksfinn.index.lifecycle import history
+    from saksfinn.index.storage.lifecycle import history
 
     return DocumentView(row=row, meta=row.get("meta") or {}, findings=findings, groups=groups, sections=sections,
                         history=history(store, document_id))

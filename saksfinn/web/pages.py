@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from pydantic import ValidationError
 
 from saksfinn.extractors.themes import THEMES
-from saksfinn.index.export import render
+from saksfinn.index.exports.export import render
 from saksfinn.models import DocType
 from saksfinn.models.chunk import MARK_END, MARK_START
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError

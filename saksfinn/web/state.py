@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from fastapi import Request
 
-from saksfinn.index.store import Store
+from saksfinn.index.storage.store import Store
 from saksfinn.models import Hit, IngestRun
 from saksfinn.settings import Settings
 from saksfinn.web.data import OverviewCache

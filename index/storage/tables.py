@@ -8,7 +8,7 @@ Design notes:
 * Records are stored as JSON next to the few columns we filter on.
 * A document is *live* when it is the current version of a present source
   (``models.LIVE_STATUSES``); superseded and withdrawn versions keep their rows for
-  history but are invisible to search, exports and counts (see ``index/lifecycle.py``).
+  history but are invisible to search, exports and counts (see ``index/storage/lifecycle.py``).
 * Columns added after a release are listed in ``ADDED_COLUMNS``; ``Store`` adds them to
   an existing database on first open.
 """

@@ -25,8 +25,8 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from saksfinn.index import tables as t
-from saksfinn.index.store import Store, now
+from saksfinn.index.storage import tables as t
+from saksfinn.index.storage.store import Store, now
 from saksfinn.models import LIVE_STATUSES, DocStatus
 
 _LIVE = {s.value for s in LIVE_STATUSES}

@@ -41,8 +41,8 @@ from typing import Literal
 
 import numpy as np
 
-from saksfinn.index.dense import DenseIndex
-from saksfinn.index.lexical import Analyzer, LexicalIndex
+from saksfinn.index.retrieval.dense import DenseIndex
+from saksfinn.index.retrieval.lexical import Analyzer, LexicalIndex
 from saksfinn.models.chunk import MARK_END, MARK_START, Chunk, Hit, SearchFilters
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
 

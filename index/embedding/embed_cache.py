@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from saksfinn.index.embed import Embedder
+from saksfinn.index.embedding.embed import Embedder
 
 log = logging.getLogger(__name__)
 

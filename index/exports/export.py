@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from saksfinn.index.store import Store
+from saksfinn.index.storage.store import Store
 from saksfinn.models import FINDING_TYPES, DocumentMeta
 from saksfinn.models.errors import SaksfinnError
 

@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, delete, event, func, insert, inspect, sele
 from sqlalchemy.engine import Engine
 from sqlalchemy.schema import CreateColumn
 
-from saksfinn.index import tables as t
+from saksfinn.index.storage import tables as t
 from saksfinn.models import (
     AnyFinding,
     Chunk,

@@ -1,0 +1,1 @@
+"""Exports: findings and passages with provenance to CSV, Excel, Parquet and JSONL."""
