@@ -2,8 +2,11 @@
 
 Every finding points back to where it came from: ``document_id``, ``page``,
 ``section`` heading and a character span ``[start, end)`` into ``Document.text``,
-plus the ``extractor`` (``name@version``) that made it. ``finding_id`` is a hash of
-those, so re-running the same extractor version reproduces the same ids.
+plus the ``extractor`` (``name@version``) that made it and its ``confidence`` in
+``[0, 1]``: rule extractors write :data:`RULE_CONFIDENCE` (1.0); learned extractors
+(``prose-model@N``) write the model's calibrated probability. ``finding_id`` is a hash of
+type, document, span and extractor (not confidence), so re-running the same extractor
+version reproduces the same ids.
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ from saksfinn.models.document import Record
 from saksfinn.models.ids import content_id
 
 
+RULE_CONFIDENCE = 1.0
+"""``confidence`` of a finding made by a rule: what a heading or label announces is taken as given."""
+
+
 class Finding(Record):
     finding_id: str = ""
     document_id: str
@@ -26,6 +33,7 @@ class Finding(Record):
     end: int = Field(ge=0)
     text: str
     extractor: str  # "name@version"
+    confidence: float = Field(default=RULE_CONFIDENCE, ge=0.0, le=1.0)
     themes: tuple[str, ...] = ()
 
     def model_post_init(self, __context: object) -> None:

@@ -81,3 +81,13 @@ def test_parquet_round_trip(store):
 def test_bad_filters_are_clear_errors(bad):
     with pytest.raises(SaksfinnError):
         ExportFilters.parse(**bad)
+
+
+def test_rows_carry_extractor_and_confidence(store):
+    """Provenance all the way out: every row names the extractor (name@version) and its confidence."""
+    rows = list(finding_rows(store, ExportFilters()))
+    assert rows and all("@" in r["extractor"] for r in rows)
+    assert all(r["confidence"] == 1.0 for r in rows)  # the factories' findings are rule findings
+    data = render(rows, "csv")
+    parsed = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert {float(r["confidence"]) for r in parsed} == {1.0}

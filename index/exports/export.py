@@ -27,7 +27,7 @@ COLUMNS = (
     "municipality", "doc_type", "date", "case_number", "page", "section", "themes",
 )
 EXTRA_COLUMNS = (
-    "year", "start", "end", "extractor", "body", "meeting_date", "adopted", "votes_for", "votes_against",
+    "year", "start", "end", "extractor", "confidence", "body", "meeting_date", "adopted", "votes_for", "votes_against",
     "unanimous", "name", "description", "target", "target_value", "target_unit",
 )
 FORMATS = ("jsonl", "csv", "xlsx", "parquet")
@@ -190,7 +190,7 @@ def _arrow_type(column: str) -> Any:
 
     if column in ("year", "page", "start", "end", "votes_for", "votes_against"):
         return pa.int64()
-    if column == "target_value":
+    if column in ("target_value", "confidence"):
         return pa.float64()
     if column in ("adopted", "unanimous"):
         return pa.bool_()

@@ -79,6 +79,7 @@ class FindingRow(BaseModel):
     start: int | None = None
     end: int | None = None
     extractor: str | None = None
+    confidence: float | None = None  # 1.0 for rules; a learned extractor's calibrated probability
     body: str | None = None
     meeting_date: str | None = None
     adopted: bool | None = None
