@@ -122,7 +122,7 @@ def judged_files(store, corpus: Path) -> dict[str, str]:  # noqa: ANN001
     return out
 
 
-def evaluate_home(home: Path, corpus: Path, queries_path: Path) -> int:
+def evaluate_home(home: Path, corpus: Path, queries_paths: list[Path]) -> int:
     from saksfinn.flows.searching import Searcher
     from saksfinn.settings import Settings
 
@@ -130,24 +130,28 @@ def evaluate_home(home: Path, corpus: Path, queries_path: Path) -> int:
     searcher = Searcher(settings)
     files = judged_files(searcher.store, corpus)
     embedder = searcher._get_embedder()  # noqa: SLF001 - the same query model the app uses
-    queries = load_queries(queries_path)
     fusions = {"default": None, "rrf k=60": Fusion("rrf", rrf_k=60),
                "weighted w_dense=0.5": Fusion("weighted", dense_weight=0.5)}
-    table = {}
-    for name, fusion in fusions.items():
-        index = SearchIndex.open(settings.index_dir, **({"fusion": fusion} if fusion else {}))
-        modes = ("bm25", "dense", "hybrid") if fusion is None else ("hybrid",)
-        for mode, metrics in evaluate(queries, index, embedder, files=files, modes=modes).items():
-            table[mode if mode != "hybrid" else f"hybrid {name}"] = metrics
+    index = SearchIndex.open(settings.index_dir)
     print(f"{home}: {len(files)} judged-corpus documents, {index.current().size} chunks, embedder {embedder.model_id}")
-    print(format_table(table))
+    for queries_path in queries_paths:
+        queries = load_queries(queries_path)
+        table = {}
+        for name, fusion in fusions.items():
+            index = SearchIndex.open(settings.index_dir, **({"fusion": fusion} if fusion else {}))
+            modes = ("bm25", "dense", "hybrid") if fusion is None else ("hybrid",)
+            for mode, metrics in evaluate(queries, index, embedder, files=files, modes=modes).items():
+                table[mode if mode != "hybrid" else f"hybrid {name}"] = metrics
+        print(f"\n{queries_path.name}: {len(queries)} queries, {sum(q.is_hard for q in queries)} hard")
+        print(format_table(table))
     return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
-    parser.add_argument("--queries", type=Path, default=REPO / "eval" / "queries.jsonl")
+    parser.add_argument("--queries", type=Path, nargs="+", default=[REPO / "eval" / "queries.jsonl", REPO / "eval" / "queries_heldout.jsonl"],
+                        help="judged query files, each reported on its own (default: the tuned set and the held-out set)")
     parser.add_argument("--embedder", choices=("auto", "hash"), default="auto")
     parser.add_argument("--per-query", action="store_true")
     parser.add_argument("--home", type=Path, help="evaluate the index ingested into this SAKSFINN_HOME")
@@ -165,31 +169,36 @@ def main() -> int:
     embed_s = time.perf_counter() - t0
     print(f"{len(docs)} documents, {len(chunks)} chunks, embedder {embedder.model_id} ({embed_s:.1f} s)")
 
-    queries = load_queries(args.queries)
     with tempfile.TemporaryDirectory() as tmp:
         SearchIndex.build(chunks, vectors, Path(tmp))
-        fusions = {
-            "rrf k=60": Fusion("rrf", rrf_k=60),
-            "rrf k=20": Fusion("rrf", rrf_k=20),
-            "weighted w_dense=0.3": Fusion("weighted", dense_weight=0.3),
-            "weighted w_dense=0.5": Fusion("weighted", dense_weight=0.5),
-            "weighted w_dense=0.7": Fusion("weighted", dense_weight=0.7),
-        }
-        table = {}
-        first = True
-        for name, fusion in fusions.items():
-            index = SearchIndex.open(Path(tmp), fusion=fusion)
-            modes = ("bm25", "dense", "hybrid") if first else ("hybrid",)
-            res = evaluate(queries, index, embedder, files=files, modes=modes)
-            for mode, metrics in res.items():
-                table[mode if mode != "hybrid" else f"hybrid {name}"] = metrics
-            first = False
+        for queries_path in args.queries:
+            print(f"\n{queries_path.name}")
+            _evaluate_plain(load_queries(queries_path), Path(tmp), embedder, files, per_query=args.per_query)
+    return 0
+
+
+def _evaluate_plain(queries, folder: Path, embedder, files: dict[str, str], *, per_query: bool) -> None:  # noqa: ANN001
+    fusions = {
+        "rrf k=60": Fusion("rrf", rrf_k=60),
+        "rrf k=20": Fusion("rrf", rrf_k=20),
+        "weighted w_dense=0.3": Fusion("weighted", dense_weight=0.3),
+        "weighted w_dense=0.5": Fusion("weighted", dense_weight=0.5),
+        "weighted w_dense=0.7": Fusion("weighted", dense_weight=0.7),
+    }
+    table = {}
+    first = True
+    for name, fusion in fusions.items():
+        index = SearchIndex.open(folder, fusion=fusion)
+        modes = ("bm25", "dense", "hybrid") if first else ("hybrid",)
+        res = evaluate(queries, index, embedder, files=files, modes=modes)
+        for mode, metrics in res.items():
+            table[mode if mode != "hybrid" else f"hybrid {name}"] = metrics
+        first = False
     print(format_table(table))
-    if args.per_query:
+    if per_query:
         for q in queries:
             cells = "  ".join(f"{m[:14]}={table[m].per_query[q.id][0]:.2f}" for m in ("bm25", "dense", "hybrid rrf k=60") if m in table)
             print(f"{q.id} {q.query[:45]:<45} {cells}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -10,8 +10,15 @@ so overlapping chunks cannot inflate scores:
 * ``nDCG@k`` — DCG of those first satisfying ranks over the ideal
   (all judgements at the top ranks).
 
-Both are averaged over queries. Queries are JSON lines
-``{"id", "query", "lang", "kind", "relevant": [{"file", "phrase"}, ...]}``.
+Both are averaged over queries, over all of them and over the *hard* ones (Nynorsk or
+paraphrase: a row's ``"hard"``, else ``lang == "nn"`` or ``kind == "paraphrase"``).
+Queries are JSON lines ``{"id", "query", "lang", "kind", "hard"?, "relevant": [{"file",
+"phrase"}, ...]}``. Two faults an adviser sees are counted over every query's top ``k``:
+
+* ``bare`` — hits that are only a title or heading (:func:`is_bare_heading`);
+* ``twins`` — pairs of hits from two different documents that are the same content:
+  the same judged file (a PDF and its text copy) or near-identical text
+  (:func:`near_duplicate_text`).
 """
 
 from __future__ import annotations
@@ -45,6 +52,12 @@ class EvalQuery:
     relevant: tuple[Judgement, ...]
     lang: str = "nb"
     kind: str = "keyword"
+    hard: bool | None = None
+
+    @property
+    def is_hard(self) -> bool:
+        """Nynorsk or paraphrase: what the words of the query do not literally match."""
+        return self.hard if self.hard is not None else (self.lang == "nn" or self.kind == "paraphrase")
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,10 @@ class Metrics:
     ndcg: float
     recall: float
     per_query: dict[str, tuple[float, float]] = field(default_factory=dict)  # id -> (ndcg, recall)
+    ndcg_hard: float = 0.0
+    recall_hard: float = 0.0
+    bare: int = 0  # title/heading-only hits in all top-k lists
+    twins: int = 0  # twin pairs in all top-k lists
 
 
 def load_queries(path: Path) -> list[EvalQuery]:
@@ -67,6 +84,7 @@ def load_queries(path: Path) -> list[EvalQuery]:
                 relevant=tuple(Judgement(j["file"], j["phrase"]) for j in row["relevant"]),
                 lang=row.get("lang", "nb"),
                 kind=row.get("kind", "keyword"),
+                hard=row.get("hard"),
             )
         )
     return out
@@ -84,6 +102,46 @@ def satisfied(hits: Sequence[Hit], judgements: Sequence[Judgement], files: Mappi
         phrase = _norm(j.phrase)
         ranks.append(next((i for i, (f, t) in enumerate(texts, start=1) if f == j.file and phrase in t), None))
     return ranks
+
+
+_SENTENCE_END = re.compile(r"[.!?)»\"]$")
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def is_bare_heading(text: str) -> bool:
+    """A hit text that is only a title or heading: one line of at most 15 words that does
+    not end a sentence ("Lean kontinuerlig forbedring som virksomhetsstrategi",
+    "Ungdomsrådets behandling av sak 14/2026 i møte den 20.05.2026:")."""
+    stripped = text.strip()
+    if not stripped:
+        return True
+    if "\n" in stripped:
+        return False
+    return len(_TOKEN.findall(stripped)) <= 15 and not _SENTENCE_END.search(stripped)
+
+
+def _shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:
+    words = _TOKEN.findall(text.lower())
+    return {tuple(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))}
+
+
+def near_duplicate_text(a: str, b: str, threshold: float = 0.7) -> bool:
+    """Word-3-shingle Jaccard similarity of ``a`` and ``b`` is at least ``threshold``."""
+    sa, sb = _shingles(a), _shingles(b)
+    return bool(sa and sb) and len(sa & sb) / len(sa | sb) >= threshold
+
+
+def twin_pairs(hits: Sequence[Hit], files: Mapping[str, str]) -> int:
+    """Pairs of hits from different documents that show the same content."""
+    count = 0
+    for i, a in enumerate(hits):
+        for b in hits[i + 1 :]:
+            if a.document_id == b.document_id:
+                continue
+            same_file = files.get(a.document_id) is not None and files.get(a.document_id) == files.get(b.document_id)
+            if (same_file and near_duplicate_text(a.text, b.text, 0.5)) or near_duplicate_text(a.text, b.text):
+                count += 1
+    return count
 
 
 def score_query(ranks: Sequence[int | None], k: int) -> tuple[float, float]:
@@ -121,20 +179,32 @@ def evaluate(
         if mode != "bm25" and qvecs is None:
             continue
         per_query = {}
+        bare = twins = 0
         for i, q in enumerate(queries):
             hits = index.search(q.query, None if qvecs is None else qvecs[i], top=k, filters=SearchFilters(), mode=mode)  # type: ignore[arg-type]
             per_query[q.id] = score_query(satisfied(hits, q.relevant, files), k)
-        n = max(len(per_query), 1)
+            bare += sum(is_bare_heading(h.text) for h in hits)
+            twins += twin_pairs(hits, files)
+        hard = [per_query[q.id] for q in queries if q.is_hard]
         results[mode] = Metrics(
-            ndcg=sum(v[0] for v in per_query.values()) / n,
-            recall=sum(v[1] for v in per_query.values()) / n,
+            ndcg=_mean(v[0] for v in per_query.values()),
+            recall=_mean(v[1] for v in per_query.values()),
             per_query=per_query,
+            ndcg_hard=_mean(v[0] for v in hard),
+            recall_hard=_mean(v[1] for v in hard),
+            bare=bare,
+            twins=twins,
         )
     return results
 
 
+def _mean(values: Iterable[float]) -> float:
+    values = list(values)
+    return sum(values) / len(values) if values else 0.0
+
+
 def format_table(results: Mapping[str, Metrics], k: int = 10) -> str:
-    lines = [f"{'mode':<24} nDCG@{k:<4} recall@{k}"]
+    lines = [f"{'mode':<24} nDCG@{k:<4} recall@{k}  hard nDCG  hard recall  bare  twins"]
     for mode, m in results.items():
-        lines.append(f"{mode:<24} {m.ndcg:8.3f} {m.recall:9.3f}")
+        lines.append(f"{mode:<24} {m.ndcg:8.3f} {m.recall:9.3f} {m.ndcg_hard:10.3f} {m.recall_hard:12.3f} {m.bare:5d} {m.twins:6d}")
     return "\n".join(lines)

@@ -1,0 +1,83 @@
+"""The search evaluation: judged query files, hard queries, bare headings and twin pairs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from saksfinn.index.retrieval.evaluate import is_bare_heading, load_queries, near_duplicate_text, twin_pairs
+from saksfinn.models import Hit
+
+EVAL = Path(__file__).resolve().parents[1] / "eval"
+
+
+def hit(rank: int, document_id: str, text: str) -> Hit:
+    return Hit(rank=rank, score=1.0, text=text, document_id=document_id, page=1, type="passage", chunk_id=f"c{rank}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lean kontinuerlig forbedring som virksomhetsstrategi",
+        "Ungdomsrådets behandling av sak 14/2026 i møte den 20.05.2026:",
+        "Saksframlegg Tiltak mot sykefravær i skulane",
+        "  ",
+    ],
+)
+def test_titles_and_headings_alone_are_bare(text: str) -> None:
+    assert is_bare_heading(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Forslag til vedtak ble enstemmig vedtatt.",
+        "Tiltak mot sykefravær\nDet høye sykefraværet har ført til at kommunen vil gjennomføre tiltak.",
+        "Skoleruta i Steinkjer kommune er lik skoleruta for Trøndelag fylkeskommune, og avvik fra den vil gi "
+        "kommunen ekstraordinære skysskostnader som ingen budsjett har rom for i dag",
+    ],
+)
+def test_content_is_not_bare(text: str) -> None:
+    assert not is_bare_heading(text)
+
+
+def test_twin_pairs_count_the_same_text_in_two_documents() -> None:
+    text = "Kommunen vil gjennomføre tiltak for å redusere sykefraværet på utvalgte enheter i løpet av 2026."
+    retyped = text.replace("2026.", "2026 .").replace("  ", " ")
+    hits = [hit(1, "pdf", text), hit(2, "txt", retyped), hit(3, "pdf", "Helt annen tekst om boplikt på landbrukseiendom.")]
+    assert near_duplicate_text(text, retyped)
+    assert twin_pairs(hits, {}) == 1
+    # the same document twice is grouping's business, not a twin pair
+    assert twin_pairs([hit(1, "pdf", text), hit(2, "pdf", text)], {}) == 0
+
+
+@pytest.mark.parametrize("name", ["queries.jsonl", "queries_heldout.jsonl"])
+def test_judged_query_files_are_well_formed(name: str) -> None:
+    queries = load_queries(EVAL / name)
+    assert len({q.id for q in queries}) == len(queries)
+    assert all(q.relevant and q.query.strip() for q in queries)
+    if name == "queries_heldout.jsonl":
+        assert len(queries) >= 40
+        assert sum(q.is_hard for q in queries) * 3 >= len(queries)  # a third Nynorsk or paraphrase
+
+
+@pytest.mark.parametrize("name", ["queries.jsonl", "queries_heldout.jsonl"])
+def test_every_judged_phrase_is_in_its_file(name: str, shared_corpus: Path) -> None:
+    """A judgement that no text can satisfy would silently cap the score."""
+    norm = lambda s: re.sub(r"\s+", " ", s).strip().lower()  # noqa: E731
+    texts: dict[str, str] = {}
+    for q in load_queries(EVAL / name):
+        for j in q.relevant:
+            if j.file not in texts:
+                path = shared_corpus / j.file
+                if path.suffix == ".pdf":
+                    import pypdfium2
+
+                    pdf = pypdfium2.PdfDocument(str(path))
+                    texts[j.file] = norm(" ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))))
+                    pdf.close()
+                else:
+                    texts[j.file] = norm(path.read_text(encoding="utf-8", errors="replace"))
+            assert norm(j.phrase) in texts[j.file], (q.id, j)
