@@ -17,12 +17,14 @@ from saksfinn.models.document import (
 from saksfinn.models.findings import FINDING_TYPES, AnyFinding, Decision, Experience, Finding, Goal, Project
 from saksfinn.models.ids import content_id, sha256_bytes, sha256_file
 from saksfinn.models.run import Change, IngestRun, SourceOutcome
+from saksfinn.models.votes import Alternative, Vote, Voter, normalise_party
 
 __all__ = [
     "LIVE_STATUSES",
     "PAGE_SEPARATOR",
     "RETIRED_STATUSES",
     "FINDING_TYPES",
+    "Alternative",
     "AnyFinding",
     "Change",
     "Chunk",
@@ -43,7 +45,10 @@ __all__ = [
     "Section",
     "SearchFilters",
     "SourceOutcome",
+    "Vote",
+    "Voter",
     "content_id",
+    "normalise_party",
     "sha256_bytes",
     "sha256_file",
 ]
