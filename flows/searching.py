@@ -33,8 +33,18 @@ class Searcher:
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
+        """Load the index and, when dense search will be used, the query embedder, and
+        encode one query so the first real one is as fast as the rest."""
         self._get_index()
-        self._get_embedder()
+        if self._dense_matches_index():
+            self._get_embedder().encode_queries(["oppvarming"])
+
+    @property
+    def ready(self) -> bool:
+        """Whether a search answers without loading anything first."""
+        if self._index is None:
+            return False
+        return self._embedder is not None or self._dense_ok is False
 
     def _get_index(self) -> Any:
         from saksfinn.index.retrieval.search import SearchIndex
@@ -49,12 +59,13 @@ class Searcher:
             return self._index
 
     def _get_embedder(self) -> Any:
-        from saksfinn.flows.indexing import embedder_from_settings
+        from saksfinn.flows.indexing import query_embedder_from_settings
 
         with self._lock:
             if self._embedder is None:
-                self._embedder = embedder_from_settings(self.settings)
-                self._embedder.warm_up()
+                embedder = query_embedder_from_settings(self.settings)
+                embedder.warm_up()
+                self._embedder = embedder  # only once loaded: `ready` reads it without the lock
             return self._embedder
 
     def search(self, query: str, *, top: int = 10, mode: str = "hybrid", **filters: Any) -> list[Hit]:

@@ -31,6 +31,7 @@ class HealthOut(BaseModel):
     status: str
     documents: int = Field(description="searchable (current) documents — the number `saksfinn status` shows")
     index_ready: bool
+    ready: bool = Field(description="true when a search answers at once: index and query model are loaded")
     ingest: str = Field(description="idle | running | finished | failed; running when any process ingests into this home")
     ingest_pid: int | None = None
 
@@ -138,10 +139,12 @@ def api_health(state: State) -> HealthOut:
     from saksfinn.flows.lock import ingest_running
 
     pid = ingest_running(state.settings.home)
+    index_ready = (state.settings.index_dir / "CURRENT").exists()
     return HealthOut(
         status="ok",
         documents=state.store.live_count(),
-        index_ready=(state.settings.index_dir / "CURRENT").exists(),
+        index_ready=index_ready,
+        ready=index_ready and bool(getattr(state.searcher, "ready", True)),
         ingest="running" if state.ingest.running or pid else state.ingest.last.get("state", "idle"),
         ingest_pid=pid,
     )

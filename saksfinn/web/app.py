@@ -13,6 +13,9 @@ strict Content-Security-Policy (scripts and styles only from ``/static``).
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -51,6 +54,7 @@ def create_app(
         version="0.1.0",
         docs_url=None,
         redoc_url=None,
+        lifespan=_warm_up_at_start,
     )
     app.state.saksfinn = AppState(settings=settings, store=store, searcher=searcher,
                                   ingest=IngestJob(ingest or default_ingest, settings))
@@ -59,6 +63,25 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _add_handlers(app)
     return app
+
+
+@asynccontextmanager
+async def _warm_up_at_start(app: FastAPI) -> AsyncIterator[None]:
+    """Load index and query model in the background as the server starts, so the first
+    search is as fast as the rest; ``/api/health`` says ``ready`` once that is done."""
+    warm = getattr(app.state.saksfinn.searcher, "warm_up", None)
+    if warm is not None:
+        threading.Thread(target=_warm, args=(warm,), name="saksfinn-warm-up", daemon=True).start()
+    yield
+
+
+def _warm(warm_up: object) -> None:
+    try:
+        warm_up()  # type: ignore[operator]
+    except IndexNotBuiltError:
+        log.info("no search index yet; it is loaded by the first search after `saksfinn ingest`")
+    except Exception:  # noqa: BLE001 - a failed warm-up leaves searches to load lazily, and says why
+        log.exception("warming up the searcher failed")
 
 
 def _add_handlers(app: FastAPI) -> None:
