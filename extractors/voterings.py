@@ -601,3 +601,30 @@ def extract_votes(doc: Document, nlp: object | None = None) -> list[Vote]:
     votes = _link_amendments(votes)
     log.debug("%s: %d voteringer", doc.document_id[:12], len(votes))
     return votes
+
+
+def link_decisions(doc: Document, votes: list[Vote], findings: list[object]) -> list[Vote]:
+    """Each votering with the ``decision_id`` of the vedtak it produced: in the same case, the
+    decision whose text holds the vote (``Vedtak: Som PTN-utvalet - vedteke med 14 mot 10``), else
+    the first vedtak after it. Votes of a case without a vedtak stay unlinked."""
+    decisions = [f for f in findings if getattr(f, "type", None) == "decision"]
+    if not votes or not decisions:
+        return votes
+    lines = split_lines(doc.text)
+    bounds = [
+        (lines[c.start].start, lines[c.end - 1].end if c.end > c.start else lines[c.start].end) for c in _cases(lines)
+    ]
+    out: list[Vote] = []
+    for vote in votes:
+        case = next(((s, e) for s, e in bounds if s <= vote.start <= e), None)
+        if case is None:
+            out.append(vote)
+            continue
+        holding = [d for d in decisions if d.start <= vote.start < d.end]  # type: ignore[attr-defined]
+        after = [
+            d for d in decisions
+            if d.kind == "vedtak" and vote.end <= d.start <= case[1]  # type: ignore[attr-defined]
+        ]  # fmt: skip
+        target = holding[0] if holding else (min(after, key=lambda d: d.start) if after else None)  # type: ignore[attr-defined]
+        out.append(vote.model_copy(update={"decision_id": target.finding_id}) if target else vote)  # type: ignore[attr-defined]
+    return out

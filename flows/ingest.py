@@ -56,11 +56,12 @@ Call = Callable[..., Any]
 def versions() -> stages.Versions:
     from saksfinn.extractors import ANALYSIS_VERSION, READER_VERSION
     from saksfinn.extractors.findings import FINDINGS_VERSION
+    from saksfinn.extractors.voterings import EXTRACTOR as VOTES_VERSION
     from saksfinn.index.retrieval.chunking import CHUNKER_VERSION
 
     # sections, metadata and chunks are derived with the findings: a new version of any
     # of them re-derives stored documents from their pages, without reading the files
-    return stages.Versions(reader=READER_VERSION, findings=f"{ANALYSIS_VERSION}+{FINDINGS_VERSION}+{CHUNKER_VERSION}")
+    return stages.Versions(reader=READER_VERSION, findings=f"{ANALYSIS_VERSION}+{FINDINGS_VERSION}+{VOTES_VERSION}+{CHUNKER_VERSION}")
 
 
 @lru_cache(maxsize=1)

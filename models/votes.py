@@ -128,3 +128,40 @@ def normalise_party(party: str | None) -> str | None:
     if not written:
         return None
     return _PARTIES.get(written.lower(), _PARTIES.get(written.lower().rstrip("."), written))
+
+
+def _tokens(name: str) -> list[str]:
+    return [tok for tok in re.split(r"\s+", name.replace(".", ". ").strip()) if tok]
+
+
+def _covers(short: list[str], long: list[str]) -> bool:
+    """``short`` is ``long`` without some middle names (an initial ``K.`` matches ``Kathrine``):
+    same first and last name, the rest in order."""
+    if len(short) > len(long) or len(short) < 2 or [t.lower() for t in short] == [t.lower() for t in long]:
+        return False
+    if len(short) == len(long) and not any(t.endswith(".") for t in short):
+        return False
+    if short[0].lower() != long[0].lower() or short[-1].lower() != long[-1].lower():
+        return False
+    rest = iter(long[1:-1])
+    for tok in short[1:-1]:
+        initial = tok.endswith(".") and len(tok) <= 3
+        if not any((t.lower().startswith(tok[0].lower()) if initial else t.lower() == tok.lower()) for t in rest):
+            return False
+    return True
+
+
+def merge_people(names: list[str] | set[str]) -> dict[str, str]:
+    """Names of ONE municipality → the name each person is known by. Conservative: a name is
+    merged into a longer one only when that longer form is the only one it could be
+    (``Per Aunan`` → ``Per Espen Aunan`` unless there is also a ``Per Ove Aunan``); everything else
+    maps to itself. Never call this across municipalities."""
+    distinct = sorted({re.sub(r"\s+", " ", n).strip() for n in names if n and n.strip()}, key=len, reverse=True)
+    tokens = {n: _tokens(n) for n in distinct}
+    canonical: dict[str, str] = {}
+    for name in distinct:
+        longer = [other for other in distinct if _covers(tokens[name], tokens[other])]
+        # the maximal forms this name could be (a chain Per Aunan ⊂ Per E. Aunan ⊂ Per Espen Aunan is one person)
+        tops = {canonical.get(other, other) for other in longer}
+        canonical[name] = tops.pop() if len(tops) == 1 else name
+    return canonical

@@ -304,3 +304,32 @@ def test_boe_moetebok_nynorsk(shared_corpus):
     assert votes[1].body == "Kommunestyret" and votes[1].meeting_date == dt.date(2012, 12, 17)
     assert [(a.label, a.count) for a in votes[1].alternatives] == [("1", 14), ("2", 10)]
     assert votes[1].alternatives[1].proposer == "Per Atle Einan" and votes[1].alternatives[1].party == "SV"
+
+
+def test_link_decisions_points_votes_at_the_vedtak_they_produced():
+    from saksfinn.extractors.decisions import extract_decisions
+    from saksfinn.extractors.voterings import link_decisions
+
+    text = CASES[0][1] + "\nVedtak:\nPunkt 2 strykes.\n\nFormannskapets behandling av sak 34/2026 i møte den 18.06.2026:\n"
+    doc = make_doc(text)
+    decisions = extract_decisions(doc)
+    (vote,) = link_decisions(doc, extract_votes(doc), decisions)
+    vedtak = next(d for d in decisions if d.kind == "vedtak")
+    assert vote.decision_id == vedtak.finding_id
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["Per Aunan", "Per Espen Aunan"], {"Per Aunan": "Per Espen Aunan", "Per Espen Aunan": "Per Espen Aunan"}),
+        (["Janne K. J. Larsen", "Janne Kathrine Jørstad Larsen"], {"Janne K. J. Larsen": "Janne Kathrine Jørstad Larsen"}),
+        (["Nina Groven", "Nina Egenæs Groven", "Nina Lise Groven"], {"Nina Groven": "Nina Groven"}),  # ambiguous: kept
+        (["Lars Erik Ertsås", "Lars Ertsås", "Robert Ertsås"], {"Lars Ertsås": "Lars Erik Ertsås", "Robert Ertsås": "Robert Ertsås"}),
+        (["Per Olsen", "Per Olsen-Berg"], {"Per Olsen": "Per Olsen"}),
+    ],
+)
+def test_merge_people_is_conservative(names, expected):
+    from saksfinn.models.votes import merge_people
+
+    merged = merge_people(names)
+    assert {name: merged[name] for name in expected} == expected

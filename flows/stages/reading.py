@@ -82,6 +82,7 @@ def extract(items: list[Work], nlp_factory: Callable[[], Any]) -> list[Work]:
     """Findings and themes. The spaCy pipeline is only built when a document needs it."""
     from saksfinn.extractors.findings import extract_findings
     from saksfinn.extractors.themes import document_themes
+    from saksfinn.extractors.voterings import extract_votes, link_decisions
 
     pending = _pending(items)
     nlp = nlp_factory() if pending else None
@@ -90,6 +91,7 @@ def extract(items: list[Work], nlp_factory: Callable[[], Any]) -> list[Work]:
         try:
             item.findings = list(extract_findings(item.doc, nlp))
             item.themes = tuple(document_themes(item.doc, item.findings))
+            item.votes = link_decisions(item.doc, extract_votes(item.doc, nlp), item.findings)
         except Exception as exc:
             log.exception("extracting findings from %s failed", item.file.source)
             item.status, item.reason = DocStatus.PARTIAL, f"finding extraction failed: {one_line(exc)}"

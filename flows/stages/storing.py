@@ -42,6 +42,7 @@ def store_items(items: list[Work], store: Store, versions: Versions, run_id: str
                 store.replace_derived(
                     item.document_id or "", sections=item.doc.sections, findings=item.findings,
                     chunks=item.chunks, findings_version=versions.findings, meta=item.doc.meta, themes=item.themes,
+                    votes=item.votes,
                 )
                 store.record_source(item.file.source, **source_values)
             elif item.doc is not None and not item.done:
@@ -49,7 +50,7 @@ def store_items(items: list[Work], store: Store, versions: Versions, run_id: str
                     item.doc, status=item.status or DocStatus.INGESTED, reason=item.reason,
                     findings=item.findings, chunks=item.chunks, reader_version=versions.reader,
                     findings_version=versions.findings, themes=item.themes,
-                    source_values=source_values, data=item.data,
+                    source_values=source_values, data=item.data, votes=item.votes,
                 )
             else:
                 store.record_source(item.file.source, **source_values)

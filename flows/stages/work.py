@@ -26,6 +26,7 @@ class Work:
     reason: str | None = None
     doc: Document | None = None
     findings: list[Any] = field(default_factory=list)
+    votes: list[Any] = field(default_factory=list)  # models.votes.Vote, one per votering
     chunks: list[Chunk] = field(default_factory=list)
     themes: tuple[str, ...] = ()
     seconds: float = 0.0

@@ -1,4 +1,4 @@
-"""The document store: documents, their sources, pages, sections, findings, chunks, runs.
+"""The document store: documents, their sources, pages, sections, findings, votes, chunks, runs.
 
 All writes for one document happen in one transaction (`save_document`), so a
 process killed at any point leaves each document either fully stored or absent.
@@ -34,6 +34,7 @@ from saksfinn.models import (
     IngestRun,
     Page,
     Section,
+    Vote,
 )
 from saksfinn.models.errors import StoreError
 
@@ -171,6 +172,7 @@ class Store:
         themes: Iterable[str] = (),
         source_values: dict[str, Any] | None = None,
         data: bytes | None = None,
+        votes: Iterable[Vote] = (),
     ) -> None:
         """Store a document and everything derived from it, replacing older rows, atomically."""
         file_path = self._keep_file(doc, data) if data is not None else None
@@ -207,6 +209,7 @@ class Store:
                 conn.execute(insert(t.documents).values(document_id=doc.document_id, **row))
             self._insert_pages(conn, doc)
             self._insert_derived(conn, doc.document_id, doc.sections, findings, chunks)
+            self._insert_votes(conn, doc.document_id, votes)
             if source_values is not None:
                 self._upsert_source(conn, doc.source, {**source_values, "last_seen": now()})
 
@@ -220,6 +223,7 @@ class Store:
         findings_version: str,
         meta: DocumentMeta | None = None,
         themes: Iterable[str] = (),
+        votes: Iterable[Vote] = (),
     ) -> None:
         """Re-derive a stored document (new extractor version) without re-reading its file."""
         values: dict[str, Any] = {"findings_version": findings_version, "themes": sorted(set(themes))}
@@ -237,6 +241,7 @@ class Store:
             self._delete_derived(conn, document_id, pages_too=False)
             conn.execute(update(t.documents).where(t.documents.c.document_id == document_id).values(**values))
             self._insert_derived(conn, document_id, sections, findings, chunks)
+            self._insert_votes(conn, document_id, votes)
 
     def _keep_file(self, doc: Document, data: bytes) -> Path | None:
         if self.files_dir is None:
@@ -253,9 +258,30 @@ class Store:
 
     @staticmethod
     def _delete_derived(conn: Any, document_id: str, *, pages_too: bool) -> None:
-        tables = [t.chunks, t.findings, t.sections] + ([t.pages] if pages_too else [])
+        tables = [t.chunks, t.votes, t.findings, t.sections] + ([t.pages] if pages_too else [])
         for table in tables:
             conn.execute(delete(table).where(table.c.document_id == document_id))
+
+    @staticmethod
+    def _insert_votes(conn: Any, document_id: str, votes: Iterable[Vote]) -> None:
+        rows = {
+            v.vote_id: {
+                "vote_id": v.vote_id,
+                "document_id": document_id,
+                "case_ref": v.case_ref,
+                "body": v.body,
+                "meeting_date": v.meeting_date,
+                "position": v.position,
+                "start": v.start,
+                "proposal_kind": v.proposal_kind,
+                "result": v.result,
+                "decision_id": v.decision_id,
+                "record": v.model_dump(mode="json"),
+            }
+            for v in votes
+        }
+        if rows:
+            conn.execute(insert(t.votes), list(rows.values()))
 
     @staticmethod
     def _insert_pages(conn: Any, doc: Document) -> None:
@@ -370,6 +396,27 @@ class Store:
             query = query.where(t.findings.c.document_id.in_(self._live_ids()))
         with self.engine.connect() as conn:
             return [_FINDING.validate_python(r[0]) for r in conn.execute(query)]
+
+    def votes(self, *, document_id: str | None = None, case_ref: str | None = None) -> list[tuple[Vote, dict[str, Any]]]:
+        """Voteringer of live documents (or of the one document ``document_id``, any status), in
+        meeting and text order, each with its document row's ``municipality``, ``title``, ``source``."""
+        docs = t.documents.c
+        query = (
+            select(t.votes.c.record, docs.municipality, docs.title, docs.source, docs.doc_type)
+            .join(t.documents, t.documents.c.document_id == t.votes.c.document_id)
+            .order_by(t.votes.c.meeting_date, t.votes.c.document_id, t.votes.c.start)
+        )
+        if document_id:
+            query = query.where(t.votes.c.document_id == document_id)
+        else:
+            query = query.where(docs.status.in_(LIVE))
+        if case_ref:
+            query = query.where(t.votes.c.case_ref == case_ref)
+        with self.engine.connect() as conn:
+            return [
+                (Vote.model_validate(r[0]), {"municipality": r[1], "title": r[2], "source": r[3], "doc_type": r[4]})
+                for r in conn.execute(query)
+            ]
 
     def _live_ids(self) -> Any:
         return select(t.documents.c.document_id).where(t.documents.c.status.in_(LIVE))

@@ -3,7 +3,7 @@
 Design notes:
 * ``documents`` is keyed by content hash; ``sources`` maps every path/URL ever seen to
   the document it held, so duplicates, changes and withdrawals are all visible.
-* Derived rows (pages, sections, findings, chunks) are replaced per document inside
+* Derived rows (pages, sections, findings, votes, chunks) are replaced per document inside
   one transaction, so a killed process leaves either the old or the new state.
 * Records are stored as JSON next to the few columns we filter on.
 * A document is *live* when it is the current version of a present source
@@ -116,6 +116,23 @@ chunks = Table(
     Column("text_hash", String(64)),
     Column("record", JSON, nullable=False),
 )
+
+votes = Table(
+    "votes",
+    metadata,
+    Column("vote_id", String(64), primary_key=True),
+    Column("document_id", String(64), ForeignKey("documents.document_id"), index=True),
+    Column("case_ref", String(64), index=True),
+    Column("body", String(128)),
+    Column("meeting_date", Date, index=True),
+    Column("position", Integer),
+    Column("start", Integer),
+    Column("proposal_kind", String(32)),
+    Column("result", String(16)),
+    Column("decision_id", String(64), index=True),
+    Column("record", JSON, nullable=False),
+)
+"""One row per votering (``models.votes.Vote``), replaced with the document's other derived rows."""
 
 runs = Table(
     "runs",
