@@ -191,13 +191,21 @@ def search(
 def export(
     format: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv, xlsx or parquet"),
     out: str = typer.Option("-", "--out", "-o", help="File to write, or - for standard output"),
-    type: Optional[str] = typer.Option(None, "--type", "-t", help="decision, goal, experience or project"),
+    type: Optional[str] = typer.Option(None, "--type", "-t", help="decision, goal, experience, project or vote"),
     municipality: Optional[str] = typer.Option(None, "--municipality", "-m"),
     since: Optional[str] = typer.Option(None, help="Only documents dated on or after YYYY-MM-DD"),
     theme: Optional[str] = typer.Option(None),
 ) -> None:
-    """Export findings with provenance for analysts."""
+    """Export findings with provenance for analysts (``--type vote``: one row per votering)."""
     from saksfinn.index.exports.export import ExportFilters, export_findings
+
+    if type == "vote":
+        from saksfinn.index.exports.votes import VoteFilters, export_votes
+
+        n = export_votes(_store(_settings()), VoteFilters.parse(municipality=municipality, since=since), format, out)
+        if out != "-":
+            err.print(f"Wrote {n} votes to {out}")
+        return
 
     filters = ExportFilters.parse(type=type, municipality=municipality, since=since, theme=theme)
     n = export_findings(_store(_settings()), filters, format, out)
