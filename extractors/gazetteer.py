@@ -113,6 +113,17 @@ def is_municipality_name(name: str) -> bool:
     return bool(lookup(name))
 
 
+@functools.lru_cache(maxsize=1)
+def municipality_names() -> tuple[str, ...]:
+    """Every municipality name the gazetteer knows (current and former), sorted, each once."""
+    return tuple(sorted({m.name for ms in _index().values() for m in ms}, key=norwegian_order))
+
+
+def norwegian_order(name: str) -> str:
+    """Sort key in Norwegian alphabetical order (æ, ø, å after z)."""
+    return name.casefold().translate(str.maketrans({"æ": "{", "ø": "|", "å": "}"}))
+
+
 def _longest_suffix(words: list[str]) -> str | None:
     """The longest tail of ``words`` that is a municipality name ('for Nordre Follo' → 'Nordre Follo')."""
     for i in range(len(words)):

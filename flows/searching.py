@@ -68,8 +68,23 @@ class Searcher:
                 self._embedder = embedder  # only once loaded: `ready` reads it without the lock
             return self._embedder
 
-    def search(self, query: str, *, top: int = 10, mode: str = "hybrid", **filters: Any) -> list[Hit]:
+    def search(self, query: str, *, top: int = 10, mode: str = "hybrid", period: Any = None, **filters: Any) -> list[Hit]:
+        """The ``top`` hits for ``query`` under ``filters`` (:class:`SearchFilters` fields).
+
+        ``period`` (start/end dates, either ``None``) narrows to documents dated inside it; the
+        index filters by its years, then hits are cut to the exact days.
+        """
         from saksfinn.models.chunk import SearchFilters
+
+        if period is not None and (period.start or period.end):
+            filters = {**filters, "year_from": period.start.year if period.start else None,
+                       "year_to": period.end.year if period.end else None}
+            exact = (period.start is None or (period.start.month, period.start.day) == (1, 1)) and (
+                period.end is None or (period.end.month, period.end.day) == (12, 31))
+            if not exact:
+                hits = self.search(query, top=min(top * 5, 500), mode=mode, **filters)
+                kept = [h for h in hits if h.date is not None and period.contains(h.date)][:top]
+                return [h.model_copy(update={"rank": i}) for i, h in enumerate(kept, 1)]
 
         query = " ".join(query.split())
         if not query:

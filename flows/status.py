@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -111,12 +112,23 @@ def resolve_document(store: Store, ref: str) -> str:
     row = store.get_source(str(Path(ref).expanduser().resolve())) or store.get_source(ref)
     if row and row["document_id"] and store.has_document(row["document_id"]):
         return row["document_id"]
-    matches = store.find_document_ids(ref) if len(ref) >= 6 else []
+    matches = store.find_document_ids(ref.lower()) if re.fullmatch(r"[0-9a-fA-F]{1,63}", ref) else []
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        raise StoreError(f"{ref!r} matches {len(matches)} documents; give more of the id")
+        raise StoreError(f"«{ref}» er tvetydig: passer til {len(matches)} dokumenter — gi flere tegn av id-en: "
+                         + "; ".join(_candidate(store, d) for d in sorted(matches)[:SHOWN_CANDIDATES])
+                         + (" …" if len(matches) > SHOWN_CANDIDATES else ""))
     raise StoreError(f"no document {ref!r}; see `saksfinn status --json` for ids")
+
+
+SHOWN_CANDIDATES = 8
+
+
+def _candidate(store: Store, document_id: str) -> str:
+    row = store.document_row(document_id) or {}
+    about = ", ".join(x for x in (row.get("municipality"), row.get("title")) if x)
+    return f"{document_id[:12]}" + (f" ({about[:60]})" if about else "")
 
 
 def render_document(store: Store, ref: str, console: Console) -> None:

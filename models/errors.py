@@ -52,3 +52,8 @@ class ModelLoadError(SaksfinnError):
 
 class SourceFetchError(SaksfinnError):
     """A remote source could not be fetched (after retries)."""
+
+
+class InvalidValueError(SaksfinnError):
+    """A value a person typed is not allowed (unknown vocabulary word, bad date, inverted range);
+    the message names what is allowed."""

@@ -11,12 +11,52 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
+import typer.core
 from rich.console import Console
 
+from saksfinn import vocabulary as vocab
 from saksfinn.models.errors import SaksfinnError
 from saksfinn.settings import Settings, get_settings
 
+try:  # typer vendors click from 0.26 on
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_errors
+
+
+class _OneLineErrors(typer.core.TyperGroup):
+    """Usage errors (a bad number, an unknown option) as one line and exit 1, not a framed box."""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_errors.NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click_errors.ClickException as exc:
+            where = f" (se `{exc.ctx.command_path} --help`)" if getattr(exc, "ctx", None) else ""
+            err.print(f"[red]Feil:[/red] {exc.format_message()}{where}", highlight=False, soft_wrap=True)
+            sys.exit(1)
+        except click_errors.Abort:
+            err.print("Avbrutt.")
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _type_column(self: Any, ctx: Any) -> str | None:
+    """Help shows a metavar where one is given (TYPE, ÅR|DATO) and nothing for flags, instead of
+    typer's ``<str>``/``<bool>``; the allowed values are in the help text."""
+    return None if getattr(self, "is_flag", False) else self.metavar if isinstance(self, typer.core.TyperOption) else None
+
+
+typer.core.TyperOption.display_type_rich = _type_column  # type: ignore[method-assign]
+typer.core.TyperArgument.display_type_rich = _type_column  # type: ignore[method-assign]
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     help="saksfinn: find and reuse what Norwegian municipalities wrote in their council papers.",
     no_args_is_help=True,
     add_completion=False,
@@ -79,8 +119,12 @@ def ingest(
     paths: list[str] = typer.Argument(
         ..., help="Files or folders (PDF, text, Markdown, HTML), PDF URLs, or a sources .toml file."
     ),
-    municipality: Optional[str] = typer.Option(None, "--municipality", "-m", help="Municipality of all these documents."),
-    wait: float = typer.Option(0.0, help="Seconds to wait if another run is active (default: exit at once)."),
+    municipality: Optional[str] = typer.Option(None, "--municipality", "-m", metavar="KOMMUNE",
+                                               help="Municipality of all these documents (a known name)."),
+    new_municipality: bool = typer.Option(False, "--new-municipality",
+                                          help="Accept a --municipality name the gazetteer does not know."),
+    wait: float = typer.Option(0.0, metavar="SEKUNDER",
+                               help="Seconds to wait if another run is active (default: exit at once)."),
     as_json: bool = typer.Option(False, "--json", help="Print the run report as JSON."),
 ) -> None:
     """Read, section, extract and index documents; unchanged files are skipped."""
@@ -89,6 +133,13 @@ def ingest(
     from saksfinn.flows.ingest import run_ingest
 
     settings = _settings()
+    if municipality is not None and new_municipality:
+        municipality = " ".join(municipality.split()) or None
+    elif municipality is not None:
+        try:
+            municipality = _municipality(_store(settings), municipality)
+        except SaksfinnError as exc:
+            fail(f"{exc} (en ny kommune: legg til --new-municipality)")
     missing = [p for p in paths if not p.startswith(("http://", "https://")) and not Path(p).expanduser().exists()]
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}")
@@ -155,30 +206,51 @@ def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
 
 
 # ---- search ----------------------------------------------------------------------------
+SINCE_HELP = "From this year or date: 2025, 2025-03-01 or 01.03.2025"
+UNTIL_HELP = "Up to and including this year or date"
+
+
+def _choices(values: tuple[str, ...]) -> str:
+    return ", ".join(values)
+
+
+def _municipality(store: Any, value: str | None) -> str | None:
+    """A known municipality (gazetteer or already in the archive), canonically spelled."""
+    if value is None:
+        return None
+    return vocab.municipality(value, extra=store.counts_by("municipality", include_retired=True))
+
+
 @app.command()
 @expected_errors
 def search(
     query: str = typer.Argument(..., help="What to look for, in Norwegian."),
-    top: int = typer.Option(10, "--top", "-n", min=1, max=100),
-    municipality: Optional[str] = typer.Option(None, "--municipality", "-m"),
-    type: Optional[str] = typer.Option(None, "--type", "-t", help="passage, decision, goal, experience or project"),
-    doc_type: Optional[str] = typer.Option(None, "--doc-type"),
-    polarity: Optional[str] = typer.Option(None, help="positive or negative (experiences)"),
-    theme: Optional[str] = typer.Option(None),
-    since: Optional[int] = typer.Option(None, help="From this year"),
-    until: Optional[int] = typer.Option(None, help="Up to this year"),
-    mode: str = typer.Option("hybrid", help="hybrid, bm25 or dense"),
-    as_json: bool = typer.Option(False, "--json"),
+    top: int = typer.Option(10, "--top", "-n", metavar="N", help="How many hits, 1–100"),
+    municipality: Optional[str] = typer.Option(None, "--municipality", "-m", metavar="KOMMUNE",
+                                               help="A municipality name (Steinkjer, Bærum, …)"),
+    type: Optional[str] = typer.Option(None, "--type", "-t", metavar="TYPE", help=_choices(vocab.HIT_TYPES)),
+    doc_type: Optional[str] = typer.Option(None, "--doc-type", metavar="DOKTYPE", help=_choices(vocab.DOC_TYPES)),
+    polarity: Optional[str] = typer.Option(None, metavar="POLARITET",
+                                           help=f"{_choices(vocab.POLARITIES)} (experiences)"),
+    theme: Optional[str] = typer.Option(None, metavar="TEMA", help=_choices(vocab.THEME_IDS)),
+    since: Optional[str] = typer.Option(None, metavar="ÅR|DATO", help=SINCE_HELP),
+    until: Optional[str] = typer.Option(None, metavar="ÅR|DATO", help=UNTIL_HELP),
+    mode: str = typer.Option("hybrid", metavar="MODUS", help=_choices(vocab.SEARCH_MODES)),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Search passages and findings across municipalities."""
     from saksfinn.flows.searching import Searcher, render_hits
 
     settings = _settings()
+    vocab.positive(top, "--top", most=100)
+    filters = {
+        "type": vocab.hit_type(type), "doc_type": vocab.doc_type(doc_type), "polarity": vocab.polarity(polarity),
+        "theme": vocab.theme(theme),
+    }
+    when = vocab.period(since, until)
     searcher = Searcher(settings)
-    hits = searcher.search(
-        query, top=top, mode=mode, municipality=municipality, type=type, doc_type=doc_type,
-        polarity=polarity, theme=theme, year_from=since, year_to=until,
-    )
+    filters["municipality"] = _municipality(searcher.store, municipality)
+    hits = searcher.search(query, top=top, mode=vocab.search_mode(mode), period=when, **filters)
     if as_json:
         print(json.dumps([h.model_dump(mode="json") for h in hits], ensure_ascii=False, indent=2))
         return
@@ -189,26 +261,34 @@ def search(
 @app.command()
 @expected_errors
 def export(
-    format: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv, xlsx or parquet"),
-    out: str = typer.Option("-", "--out", "-o", help="File to write, or - for standard output"),
-    type: Optional[str] = typer.Option(None, "--type", "-t", help="decision, goal, experience, project or vote"),
-    municipality: Optional[str] = typer.Option(None, "--municipality", "-m"),
-    since: Optional[str] = typer.Option(None, help="Only documents dated on or after YYYY-MM-DD"),
-    theme: Optional[str] = typer.Option(None),
+    format: str = typer.Option("jsonl", "--format", "-f", metavar="FORMAT", help="jsonl, csv, xlsx or parquet"),
+    out: str = typer.Option("-", "--out", "-o", metavar="FIL", help="File to write, or - for standard output"),
+    type: Optional[str] = typer.Option(None, "--type", "-t", metavar="TYPE",
+                                       help=_choices((*vocab.FINDING_TYPES, "vote"))),
+    municipality: Optional[str] = typer.Option(None, "--municipality", "-m", metavar="KOMMUNE",
+                                               help="A municipality name (Steinkjer, Bærum, …)"),
+    since: Optional[str] = typer.Option(None, metavar="ÅR|DATO", help=SINCE_HELP),
+    theme: Optional[str] = typer.Option(None, metavar="TEMA", help=_choices(vocab.THEME_IDS)),
 ) -> None:
     """Export findings with provenance for analysts (``--type vote``: one row per votering)."""
     from saksfinn.index.exports.export import ExportFilters, export_findings
 
+    store = _store(_settings())
+    when = vocab.period(since, None)
+    municipality = _municipality(store, municipality)
+    type = vocab.choose("funntype", type, (*vocab.FINDING_TYPES, "vote"))
     if type == "vote":
         from saksfinn.index.exports.votes import VoteFilters, export_votes
 
-        n = export_votes(_store(_settings()), VoteFilters.parse(municipality=municipality, since=since), format, out)
+        vote_filters = VoteFilters.parse(municipality=municipality, since=when.start.isoformat() if when.start else None)
+        n = export_votes(store, vote_filters, format, out)
         if out != "-":
             err.print(f"Wrote {n} votes to {out}")
         return
 
-    filters = ExportFilters.parse(type=type, municipality=municipality, since=since, theme=theme)
-    n = export_findings(_store(_settings()), filters, format, out)
+    filters = ExportFilters(type=type, municipality=municipality,
+                            since=when.start, theme=vocab.theme(theme))
+    n = export_findings(store, filters, format, out)
     if out != "-":
         err.print(f"Wrote {n} findings to {out}")
 
@@ -254,14 +334,16 @@ def schedule(
 @watch_app.command("add")
 @expected_errors
 def watch_add(
-    query: str,
-    municipality: Optional[str] = typer.Option(None, "--municipality", "-m"),
-    type: Optional[str] = typer.Option(None, "--type", "-t"),
+    query: str = typer.Argument(..., help="What to look for, in Norwegian."),
+    municipality: Optional[str] = typer.Option(None, "--municipality", "-m", metavar="KOMMUNE",
+                                               help="A municipality name (Steinkjer, Bærum, …)"),
+    type: Optional[str] = typer.Option(None, "--type", "-t", metavar="TYPE", help=_choices(vocab.HIT_TYPES)),
 ) -> None:
     """Save a search; new matching documents are listed after each run."""
     from saksfinn.flows.watches import add_watch
 
-    watch_id = add_watch(_store(_settings()), query, municipality=municipality, type=type)
+    store = _store(_settings())
+    watch_id = add_watch(store, query, municipality=_municipality(store, municipality), type=vocab.hit_type(type))
     console.print(f"Saved search {watch_id}: {query}")
 
 

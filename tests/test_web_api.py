@@ -72,10 +72,33 @@ def test_bad_search_parameters_are_422_with_message(env, params, field):
     assert not searcher.calls
 
 
-def test_reversed_year_range_means_the_same_years(env):
+@pytest.mark.parametrize(
+    ("path", "params", "says"),
+    [
+        ("/api/search", {"q": "heltid", "year_from": 2026, "year_to": 2020}, "år fra (2026) er etter år til (2020)"),
+        ("/api/findings", {"year_from": 2026, "year_to": 2020}, "år fra (2026) er etter år til (2020)"),
+        ("/api/search", {"q": "heltid", "municipality": "Stenkjer"}, "mente du Steinkjer?"),
+        ("/api/findings", {"municipality": "Levangr"}, "mente du Levanger?"),
+        ("/", {"q": "heltid", "year_from": "2026", "year_to": "2020"}, "år fra (2026) er etter år til (2020)"),
+        ("/", {"q": "heltid", "municipality": "Stenkjer"}, "mente du Steinkjer?"),
+        ("/eksport", {"q": "heltid", "year_from": "2026", "year_to": "2020"}, "år fra (2026) er etter år til (2020)"),
+    ],
+)
+def test_inverted_ranges_and_unknown_municipalities_are_422(env, path, params, says):
     client, searcher, _ = env
-    assert client.get("/api/search", params={"q": "heltid", "year_from": 2026, "year_to": 2020}).status_code == 200
-    assert (searcher.calls[-1]["year_from"], searcher.calls[-1]["year_to"]) == (2020, 2026)
+    r = client.get(path, params=params)
+    assert r.status_code == 422
+    assert says in r.text
+    assert not searcher.calls
+
+
+def test_municipality_is_spelled_as_the_gazetteer_spells_it(env):
+    client, searcher, _ = env
+    assert client.get("/api/search", params={"q": "heltid", "municipality": "steinkjer"}).status_code == 200
+    assert searcher.calls[-1]["municipality"] == "Steinkjer"
+    schema = client.get("/openapi.json").json()
+    municipality = next(p for p in schema["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "municipality")
+    assert {"Steinkjer", "Levanger", "Bærum"} <= set(municipality["schema"]["enum"])
 
 
 def test_document_with_findings(env):

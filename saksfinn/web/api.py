@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
 from saksfinn.models import AnyFinding, DocumentMeta, Hit
-from saksfinn.web.data import filtered_rows, page_of
+from saksfinn.web.data import checked, filtered_rows, page_of
 from saksfinn.web.params import DOCUMENT_ID, FindingParams, SearchParams
 from saksfinn.web.state import AppState, app_state
 
@@ -100,12 +100,14 @@ class IngestOut(BaseModel):
 
 
 NOT_FOUND = {404: {"model": ErrorOut, "description": "Ukjent dokument"}}
+BAD_VALUE = {422: {"description": "Ugyldig parameter: ukjent verdi (kommune, type, tema …) eller år fra etter år til"}}
 NO_INDEX = {503: {"model": ErrorOut, "description": "Søkeindeksen er ikke bygget ennå"}}
 
 
-@router.get("/search", response_model=list[Hit], responses=NO_INDEX, summary="Søk i saksdokumenter")
+@router.get("/search", response_model=list[Hit], responses={**NO_INDEX, **BAD_VALUE}, summary="Søk i saksdokumenter")
 def api_search(params: Annotated[SearchParams, Query()], state: State) -> list[Hit]:
     """Passages and findings ranked for ``q``; the fields of ``saksfinn search --json``."""
+    params = checked(state.store, params)
     return state.searcher.search(params.q, **params.search_kwargs())
 
 
@@ -128,10 +130,10 @@ def api_document(
     }
 
 
-@router.get("/findings", response_model=list[FindingRow], summary="Funn med filtre")
+@router.get("/findings", response_model=list[FindingRow], responses=BAD_VALUE, summary="Funn med filtre")
 def api_findings(params: Annotated[FindingParams, Query()], state: State) -> list[dict[str, Any]]:
     """Findings with provenance, filtered; ``limit``/``offset`` page through them."""
-    return page_of(filtered_rows(state.store, params), params.offset, params.limit)
+    return page_of(filtered_rows(state.store, checked(state.store, params)), params.offset, params.limit)
 
 
 @router.get("/health", response_model=HealthOut, summary="Helsesjekk")

@@ -12,14 +12,28 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
+
+from saksfinn import vocabulary as vocab
 from saksfinn.index.exports.export import ExportFilters, finding_rows, row_year
 from saksfinn.index.storage.store import Store
 from saksfinn.models import Hit
 from saksfinn.web.params import FindingParams
 
 UNKNOWN = "ukjent"
+P = TypeVar("P", bound=BaseModel)
+
+
+def checked(store: Store, params: P) -> P:
+    """``params`` with its municipality spelled as the gazetteer (or the archive) spells it;
+    an unknown municipality raises InvalidValueError ("mente du Steinkjer?") — a 422."""
+    name = getattr(params, "municipality", None)
+    if name is None:
+        return params
+    known = vocab.municipality(name, extra=store.counts_by("municipality", include_retired=True))
+    return params.model_copy(update={"municipality": known})
 
 
 def filtered_rows(store: Store, params: FindingParams) -> Iterator[dict[str, Any]]:

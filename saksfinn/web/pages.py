@@ -26,7 +26,7 @@ from saksfinn.models import DocType
 from saksfinn.models.chunk import MARK_END, MARK_START
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
 from saksfinn.web import charts
-from saksfinn.web.data import document_view, filtered_rows, rows_for_hits, year_span
+from saksfinn.web.data import checked, document_view, filtered_rows, rows_for_hits, year_span
 from saksfinn.web.params import FORM, ExportParams, SearchParams, error_text, form_values, is_document_id
 from saksfinn.web.state import AppState
 
@@ -117,7 +117,7 @@ def search_page(request: Request) -> HTMLResponse:
     status = 200
     if query.get("q", "").strip():
         try:
-            params = SearchParams.model_validate(query, context=FORM)
+            params = checked(state.store, SearchParams.model_validate(query, context=FORM))
             context["hits"] = state.searcher.search(params.q, **params.search_kwargs())
             context["export_query"] = request.url.query
         except ValidationError as exc:
@@ -198,7 +198,7 @@ def export(request: Request) -> Response:
     """Findings of the current search (or filter) as CSV or Excel, in the export format."""
     state = _state(request)
     try:
-        params = ExportParams.model_validate(_query(request), context=FORM)
+        params = checked(state.store, ExportParams.model_validate(_query(request), context=FORM))
         search = params.search_params()
         if search is not None:
             hits = state.searcher.search(search.q, **search.search_kwargs())

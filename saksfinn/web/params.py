@@ -13,23 +13,21 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from saksfinn.extractors.themes import THEMES
+from saksfinn import vocabulary as vocab
 from saksfinn.flows.searching import MAX_QUERY_CHARS
-from saksfinn.models import FINDING_TYPES, DocType
 
 MAX_TOP = 100
 MAX_LIMIT = 1000
-MIN_YEAR, MAX_YEAR = 1900, 2100
+MIN_YEAR, MAX_YEAR = vocab.MIN_YEAR, vocab.MAX_YEAR
 DOCUMENT_ID = re.compile(r"^[0-9a-f]{64}$")
 
-HitType = Literal["passage", "decision", "goal", "experience", "project"]
-FindingType = Literal["decision", "goal", "experience", "project"]
-DocTypeName = Literal[tuple(d.value for d in DocType)]  # type: ignore[valid-type]
-ThemeId = Literal[tuple(THEMES)]  # type: ignore[valid-type]
-Polarity = Literal["positive", "negative"]
-Mode = Literal["hybrid", "bm25", "dense"]
-
-assert set(FindingType.__args__) == set(FINDING_TYPES)  # type: ignore[attr-defined]
+# the closed vocabularies (saksfinn.vocabulary), as the OpenAPI schema's enums
+HitType = Literal[vocab.HIT_TYPES]  # type: ignore[valid-type]
+FindingType = Literal[vocab.FINDING_TYPES]  # type: ignore[valid-type]
+DocTypeName = Literal[vocab.DOC_TYPES]  # type: ignore[valid-type]
+ThemeId = Literal[vocab.THEME_IDS]  # type: ignore[valid-type]
+Polarity = Literal[vocab.POLARITIES]  # type: ignore[valid-type]
+Mode = Literal[vocab.SEARCH_MODES]  # type: ignore[valid-type]
 
 
 FORM = {"form": True}
@@ -43,7 +41,11 @@ def is_document_id(value: str) -> bool:
 class _Filters(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    municipality: str | None = Field(None, max_length=100, description="Kommune (eksakt navn, uavhengig av store/små bokstaver)")
+    municipality: str | None = Field(
+        None, max_length=100, json_schema_extra={"enum": vocab.known_municipalities()},
+        description="Kommune (navn fra kommuneregisteret eller i arkivet, uavhengig av store/små bokstaver); "
+                    "ukjent kommune gir 422",
+    )
     doc_type: DocTypeName | None = Field(None, description="Dokumenttype")
     polarity: Polarity | None = Field(None, description="Erfaringer: positive eller negative")
     theme: ThemeId | None = Field(None, description="Tema-id")
@@ -65,11 +67,9 @@ class _Filters(BaseModel):
 
     @model_validator(mode="after")
     def _years_in_order(self) -> "_Filters":
-        """A reversed range (2026–2020) means the same years as 2020–2026."""
+        """A reversed range (2026–2020) is a mistake to point out, not a range to guess."""
         if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
-            lo, hi = self.year_to, self.year_from
-            object.__setattr__(self, "year_from", lo)
-            object.__setattr__(self, "year_to", hi)
+            raise ValueError(f"år fra ({self.year_from}) er etter år til ({self.year_to}) — bytt om på dem")
         return self
 
 
