@@ -72,7 +72,7 @@ def test_xlsx_and_parquet_have_both_tables(ingested, tmp_path):
     ("filters", "expected"),
     [
         (dict(municipality="steinkjer"), 1),
-        (dict(party="SV"), 1),  # Siv Gjertrud Skjerve voted in one votering
+        (dict(party="SV"), 2),  # Siv Gjertrud Skjerve voted in both Levanger voteringer
         (dict(party="Høyre"), 2),  # proposer and voter
         (dict(person="Per Espen Aunan"), 2),  # incl. as "Per Aunan" in Levanger, not Steinkjer's Per Aunan
         (dict(person="per aunan"), 3),  # in both municipalities: in Levanger the same person as Per Espen Aunan

@@ -22,7 +22,7 @@ Håvard Lutdal (Høyre) fremmet følgende tilleggsforslag:
 Levanger fotballklubb sender kvartalsrapporter på økonomi til kommunedirektøren.
 
 For forslaget stemte 2: Håvard Lutdal (H), Per Aunan (AP).
-Imot forslaget stemte 3: Anne Grete Krogstad (AP), Randi Haugskott (SP), Per Espen Aunan (AP).
+Imot forslaget stemte 3: Anne Grete Krogstad (AP), Randi Haugskott (SP), Siv Gjertrud Skjerve (SV).
 Dermed ble tilleggsforslag ikke vedtatt.
 
 For forslaget stemte 4: Anne Grete Krogstad (AP), Randi Haugskott (SP), Håvard Lutdal (H),

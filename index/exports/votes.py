@@ -149,13 +149,13 @@ def person_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     people = _people_of_rows(rows)
     out = []
     for row in rows:
-        winner = _winner(row)
+        won = winner(row)
         for voter in row["voters"]:
             out.append({
                 **{key: row[key] for key in PERSON_COLUMNS if key in row},
                 "name": voter["name"], "person": people[row["municipality"]].get(voter["name"], voter["name"]),
                 "party": voter["party"], "vote": voter["vote"],
-                "on_winning_side": None if winner is None else voter["vote"] == winner,
+                "on_winning_side": None if won is None else voter["vote"] == won,
             })  # fmt: skip
     return out
 
@@ -167,7 +167,7 @@ def _people_of_rows(rows: list[dict[str, Any]]) -> dict[str | None, dict[str, st
     return {municipality: merge_people(found) for municipality, found in names.items()}
 
 
-def _winner(row: dict[str, Any]) -> str | None:
+def winner(row: dict[str, Any]) -> str | None:
     if row["alternatives"]:
         return row["adopted_alternative"]
     if row["result"] is None:

@@ -25,7 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from saksfinn.index.storage.store import Store
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
 from saksfinn.settings import Settings
-from saksfinn.web import api, pages
+from saksfinn.web import api, pages, votes
 from saksfinn.web.state import AppState, IngestFn, IngestJob, SearcherLike, default_ingest
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,9 @@ def create_app(
     app.state.saksfinn = AppState(settings=settings, store=store, searcher=searcher,
                                   ingest=IngestJob(ingest or default_ingest, settings))
     app.include_router(api.router)
+    app.include_router(votes.api_router)
     app.include_router(pages.router)
+    app.include_router(votes.page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _add_handlers(app)
     return app
