@@ -186,6 +186,7 @@ def ingest_body(
             "outcomes": tuple(outcomes) + tuple(settled),
             "stage_seconds": timer.seconds,
             "watch_matches": matches,
+            "watch_names": _watch_names(settings, matches),
             "error": "; ".join(found.problems + watch_problem) or None,
             "index": {"rebuilt": index_report.rebuilt, "chunks": index_report.chunks, "embedded": index_report.embedded},
         }
@@ -193,6 +194,14 @@ def ingest_body(
     store_for(settings).save_run(run)
     write_report(run, settings.reports_dir)
     return run
+
+
+def _watch_names(settings: Settings, matches: dict[str, list[str]]) -> dict[str, str]:
+    if not matches:
+        return {}
+    from saksfinn.flows.watches import watch_labels
+
+    return watch_labels(store_for(settings), matches)
 
 
 def _watches_safely(runner: Runner, settings: Settings, run_id: str) -> tuple[dict[str, list[str]], list[str]]:

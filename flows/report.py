@@ -8,7 +8,18 @@ import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from saksfinn.flows.reasons import in_norwegian
 from saksfinn.models import Change, IngestRun
+
+
+def new_documents(n: int) -> str:
+    """'1 nytt dokument', '2 nye dokumenter' (and '0 nye dokumenter')."""
+    return "1 nytt dokument" if n == 1 else f"{n} nye dokumenter"
+
+
+def watch_name(run: IngestRun, watch_id: str) -> str:
+    """A saved search as people know it: its query (and filters), else its id."""
+    return run.watch_names.get(watch_id) or watch_id
 
 
 def render_markdown(run: IngestRun) -> str:
@@ -46,7 +57,7 @@ def render_markdown(run: IngestRun) -> str:
         lines += ["## Nye treff på lagrede søk", ""]
         sources = sources_by_document(run)
         for watch, document_ids in run.watch_matches.items():
-            lines.append(f"- **{watch}**: {len(document_ids)} nye dokumenter")
+            lines.append(f"- **{_md(watch_name(run, watch))}**: {new_documents(len(document_ids))}")
             lines += [f"  - {sources.get(d, d)}" for d in document_ids]
         lines.append("")
     if run.error:
@@ -69,7 +80,7 @@ def listed(run: IngestRun) -> list:
 
 def what_happened(o) -> str:  # noqa: ANN001 - a SourceOutcome
     """The note for one listed source: its reason, since when it fails, what it replaced."""
-    parts = [o.reason or ""]
+    parts = [in_norwegian(o.reason)]
     if o.failing_since:
         parts.append(f"feiler siden {o.failing_since:%d.%m.%Y %H:%M}")
     if o.change == Change.CHANGED and o.previous_document_id:
@@ -137,7 +148,7 @@ def render_html(run: IngestRun) -> str:
         parts.append("<h2>Nye treff på lagrede søk</h2><ul>")
         for watch, document_ids in run.watch_matches.items():
             items = "".join(f"<li>{e(sources.get(d, d))}</li>" for d in document_ids)
-            parts.append(f"<li><b>{e(watch)}</b>: {len(document_ids)} nye dokumenter<ul>{items}</ul></li>")
+            parts.append(f"<li><b>{e(watch_name(run, watch))}</b>: {new_documents(len(document_ids))}<ul>{items}</ul></li>")
         parts.append("</ul>")
     if run.error:
         parts.append(f"<p><b>Problemer med kildene:</b> {e(run.error)}</p>")

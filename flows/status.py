@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from saksfinn.flows.reasons import in_norwegian
 from saksfinn.index.storage.store import Store
 from saksfinn.models.errors import StoreError
 
@@ -72,6 +74,19 @@ def collect_status(store: Store, home: Path | None = None) -> dict[str, Any]:
     }
 
 
+def print_table(console: Console, title: str | None, header: list[str], rows: list[list[Any]]) -> None:
+    """A rich table on a terminal; on a pipe or file, tab-separated lines (header first) that are
+    never wrapped or cut, so cron logs and ``cut -f`` keep whole paths and ids."""
+    if console.is_terminal:
+        table = Table(*header, title=title)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+        return
+    for row in [header, *rows]:  # rich would expand the tabs: write the lines as they are
+        console.file.write("\t".join("" if v is None else " ".join(str(v).split()) for v in row) + "\n")
+
+
 def render_status(report: dict[str, Any], console: Console) -> None:
     counts = report["counts"]
     total = sum(counts.values())
@@ -88,20 +103,16 @@ def render_status(report: dict[str, Any], console: Console) -> None:
     if report["ingest"]["state"] == "running":
         console.print(f"[yellow]An ingestion is running now (pid {report['ingest']['pid']})[/yellow]")
     if report["by_municipality"]:
-        table = Table("Kommune", *(STATUS_LABELS[k] for k in SOURCE_COLUMNS), title="Kilder per kommune")
-        for name, c in report["by_municipality"].items():
-            table.add_row(name, *(str(c.get(k, 0)) for k in SOURCE_COLUMNS))
-        console.print(table)
+        print_table(console, "Kilder per kommune", ["Kommune", *(STATUS_LABELS[k] for k in SOURCE_COLUMNS)],
+                    [[name, *(c.get(k, 0) for k in SOURCE_COLUMNS)] for name, c in report["by_municipality"].items()])
     if report["runs"]:
-        table = Table("Run", "Started", "new", "changed", "unchanged", "failed", "withdrawn", title="Last runs")
-        for r in report["runs"]:
-            c = r["counts"]
-            table.add_row(r["run_id"], r["started"][:19], str(c["new"]), str(c["changed"]), str(c["unchanged"]),
-                          str(c["failed"]), str(c["withdrawn"]))
-        console.print(table)
+        print_table(console, "Last runs", ["Run", "Started", "new", "changed", "unchanged", "failed", "withdrawn"], [
+            [r["run_id"], r["started"][:19], *(r["counts"][k] for k in ("new", "changed", "unchanged", "failed", "withdrawn"))]
+            for r in report["runs"]])
     for d in report["failed"]:
-        since = f" (failing since {d['failing_since']:%Y-%m-%d})" if d.get("failing_since") else ""
-        console.print(f"[yellow]{d['status']}[/yellow] {d['source']}: {d['reason']}{since}", highlight=False)
+        since = f" (feiler siden {d['failing_since']:%Y-%m-%d})" if d.get("failing_since") else ""
+        console.print(f"[yellow]{d['status']}[/yellow] {escape(d['source'])}: {escape(in_norwegian(d['reason']))}{since}",
+                      highlight=False)
     console.print("Ready to search: saksfinn search \"heltidskultur erfaringer\"")
 
 
@@ -140,7 +151,7 @@ def render_document(store: Store, ref: str, console: Console) -> None:
         ("Id", document_id), ("Kilde", row.get("source")), ("Kommune", row.get("municipality")),
         ("Type", row.get("doc_type")), ("Dato", row.get("date")), ("Saksnr", row.get("case_number")),
         ("Saksbehandler", meta.get("saksbehandler")), ("Sider", row.get("pages")),
-        ("Status", _status_line(row)),
+        ("Status", _status_line(row, full=not console.is_terminal)),
         ("Temaer", ", ".join(row.get("themes") or []) or None),
     ):
         if value:
@@ -154,21 +165,22 @@ def render_document(store: Store, ref: str, console: Console) -> None:
             continue
         console.print(f"\n[bold]{label}[/bold] ({len(items)})")
         for f in items:
-            console.print(f"  • {_finding_line(f)}", highlight=False, markup=False)
+            console.print(f"  • {_finding_line(f, cut=console.is_terminal)}", highlight=False, markup=False)
 
 
-def _status_line(row: dict[str, Any]) -> str | None:
+def _status_line(row: dict[str, Any], full: bool = False) -> str | None:
     status = row.get("status")
     if status == "superseded":
         successor = row.get("superseded_by")
-        return f"superseded{' by ' + successor[:12] if successor else ''} (not searchable)"
+        shown = successor if full or not successor else successor[:12]
+        return f"superseded{' by ' + shown if successor else ''} (not searchable)"
     if status == "withdrawn":
         when = row.get("retired_at")
         return f"withdrawn at the source{f' {when:%Y-%m-%d}' if when else ''} (not searchable)"
     return status
 
 
-def _finding_line(f: Any) -> str:
+def _finding_line(f: Any, cut: bool = True) -> str:
     prefix = ""
     if f.type == "decision":
         prefix = f"[{f.kind}{', ' + f.body if f.body else ''}] "
@@ -177,6 +189,18 @@ def _finding_line(f: Any) -> str:
     elif f.type == "project":
         prefix = f"[{f.name}] "
     text = " ".join(f.text.split())
-    if len(text) > 300:
+    if cut and len(text) > 300:
         text = text[:297] + "…"
     return f"{prefix}{text} (s. {f.page})"
+
+
+def document_json(store: Store, ref: str) -> dict[str, Any]:
+    """One document as ``saksfinn show --json`` prints it: every stored field, its metadata and
+    every finding in full (the records as stored, never shortened)."""
+    document_id = resolve_document(store, ref)
+    row = store.document_row(document_id) or {}
+    skip = {"file_path"}
+    out = {k: v for k, v in row.items() if k not in skip}
+    out["themes"] = list(row.get("themes") or ())
+    out["findings"] = [f.model_dump(mode="json") for f in store.findings(document_id=document_id)]
+    return out

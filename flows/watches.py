@@ -59,6 +59,22 @@ def list_watches(store: Store) -> list[dict[str, Any]]:
         return [dict(r) for r in rows]
 
 
+def watch_label(watch: dict[str, Any]) -> str:
+    """«query» and its filters, as a person recognises the saved search."""
+    filters = watch.get("filters") or {}
+    extra = ", ".join(f"{FILTER_WORDS.get(k, k)} {v}" for k, v in sorted(filters.items()) if v)
+    return f"«{watch['query']}»" + (f" ({extra})" if extra else "")
+
+
+FILTER_WORDS = {"municipality": "kommune", "type": "type"}
+
+
+def watch_labels(store: Store, watch_ids: Any) -> dict[str, str]:
+    """Watch id → :func:`watch_label` for the given ids (those still saved)."""
+    wanted = set(watch_ids)
+    return {w["watch_id"]: watch_label(w) for w in list_watches(store) if w["watch_id"] in wanted}
+
+
 def remove_watch(store: Store, watch_id: str) -> None:
     """Delete a saved search and its match history; StoreError if there is none."""
     with store.engine.begin() as conn:

@@ -45,6 +45,7 @@ class IngestRun(Record):
     outcomes: tuple[SourceOutcome, ...] = ()
     stage_seconds: dict[str, float] = Field(default_factory=dict)
     watch_matches: dict[str, list[str]] = Field(default_factory=dict)  # watch id -> new document ids
+    watch_names: dict[str, str] = Field(default_factory=dict)  # watch id -> «query» and filters, for reports
     index: dict[str, int | bool] = Field(default_factory=dict)  # rebuilt, chunks, embedded
     error: str | None = None  # problems with the run's inputs (e.g. a missing folder)
 

@@ -73,6 +73,8 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progr
     """saksfinn: find and reuse what Norwegian municipalities wrote in their council papers."""
     import logging
 
+    for out in (console, err):  # to a pipe or file: whole lines, never wrapped at 80 columns
+        out.soft_wrap = not out.is_terminal
     level = logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("saksfinn").setLevel(level)
@@ -168,7 +170,10 @@ def _print_run(run: Any) -> None:
         f"{counts['rederived']} re-derived, {counts['duplicate']} duplicate, {counts['failed']} failed, "
         f"{counts['withdrawn']} withdrawn" + (f", {counts['restored']} restored" if counts.get("restored") else "")
     )
-    from saksfinn.flows.report import listed, what_happened
+    from rich.markup import escape
+
+    from saksfinn.flows.reasons import in_norwegian
+    from saksfinn.flows.report import listed, new_documents, watch_name, what_happened
 
     shown = set()
     for o in listed(run):
@@ -178,11 +183,12 @@ def _print_run(run: Any) -> None:
         console.print(f"  {o.change.value:<10}{where} {o.source}" + (f": {note}" if note else ""), highlight=False, markup=False)
     for o in run.outcomes:
         if o.source not in shown and o.status and o.status.value in ("failed", "needs_ocr", "partial"):
-            console.print(f"  [yellow]{o.status.value}[/yellow] {o.source}: {o.reason}", highlight=False)
+            console.print(f"  [yellow]{o.status.value}[/yellow] {escape(o.source)}: {escape(in_norwegian(o.reason))}",
+                          highlight=False)
     if run.error:
-        console.print(f"  [yellow]problems:[/yellow] {run.error}")
+        console.print(f"  [yellow]problems:[/yellow] {escape(run.error)}")
     for watch_id, document_ids in run.watch_matches.items():
-        console.print(f"Saved search {watch_id}: {len(document_ids)} new matching documents")
+        console.print(f"Lagret søk {watch_name(run, watch_id)}: {new_documents(len(document_ids))}", markup=False)
     if run.index:
         console.print(f"Search index: {run.index.get('chunks', 0)} chunks"
                       + (f" ({run.index.get('embedded', 0)} newly embedded)" if run.index.get("rebuilt") else " (up to date)"))
@@ -295,10 +301,16 @@ def export(
 
 @app.command()
 @expected_errors
-def show(document: str = typer.Argument(..., help="Document id (or a unique prefix) or source path")) -> None:
+def show(
+    document: str = typer.Argument(..., help="Document id (or a unique prefix) or source path"),
+    as_json: bool = typer.Option(False, "--json", help="The document and all its findings, in full, as JSON."),
+) -> None:
     """One document's metadata and findings, grouped by type."""
-    from saksfinn.flows.status import render_document
+    from saksfinn.flows.status import document_json, render_document
 
+    if as_json:
+        print(json.dumps(document_json(_store(_settings()), document), ensure_ascii=False, indent=2, default=str))
+        return
     render_document(_store(_settings()), document, console)
 
 
@@ -344,7 +356,7 @@ def watch_add(
 
     store = _store(_settings())
     watch_id = add_watch(store, query, municipality=_municipality(store, municipality), type=vocab.hit_type(type))
-    console.print(f"Saved search {watch_id}: {query}")
+    console.print(f"Saved search {watch_id}: {query}", markup=False, highlight=False)
 
 
 @watch_app.command("list")
@@ -357,8 +369,14 @@ def watch_list(as_json: bool = typer.Option(False, "--json")) -> None:
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
-    for row in rows:
-        console.print(f"{row['watch_id']}  {row['query']}  {row['filters']}")
+    if not rows:
+        console.print("Ingen lagrede søk. Lagre ett med `saksfinn watch add \"heltidskultur\"`.")
+        return
+    from saksfinn.flows.status import print_table
+
+    print_table(console, "Lagrede søk", ["Id", "Søk", "Kommune", "Type", "Lagret"], [
+        [r["watch_id"], r["query"], (r["filters"] or {}).get("municipality"), (r["filters"] or {}).get("type"),
+         f"{r['created']:%Y-%m-%d %H:%M}" if r.get("created") else None] for r in rows])
 
 
 @watch_app.command("remove")

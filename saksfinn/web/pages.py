@@ -180,7 +180,9 @@ def runs_page(request: Request) -> HTMLResponse:
 @router.get("/innlesinger/{run_id}", response_class=HTMLResponse)
 def run_page(request: Request, run_id: str) -> HTMLResponse:
     """One run's report: counts, per municipality, time per stage, every problem with its reason."""
-    from saksfinn.flows.report import CHANGE_WORDS, listed, per_municipality, problems, sources_by_document, what_happened
+    from saksfinn.flows.report import (
+        CHANGE_WORDS, listed, new_documents, per_municipality, problems, sources_by_document, watch_name, what_happened,
+    )
 
     run = _state(request).store.get_run(run_id) if RUN_ID.match(run_id) else None
     if run is None:
@@ -189,6 +191,7 @@ def run_page(request: Request, run_id: str) -> HTMLResponse:
         "run": run, "labels": CHANGE_LABELS, "counts": run.counts(), "per_municipality": per_municipality(run),
         "problems": problems(run), "sources": sources_by_document(run), "active": "runs",
         "listed": listed(run), "change_words": CHANGE_WORDS, "what_happened": what_happened,
+        "watch_name": watch_name, "new_documents": new_documents,
     }
     return page(request, "run.html", context)
 
