@@ -51,7 +51,7 @@ def test_html_report_escapes_and_lists_everything():
 
 def test_markdown_report_lists_watch_matches_by_source():
     text = render_markdown(_run())
-    assert "- **w123**: 1 nye dokumenter" in text and "  - https://k.no/a.pdf" in text
+    assert "- **w123**: 1 nytt dokument" in text and "  - https://k.no/a.pdf" in text
     assert "| Levanger | 1 | 0 | 0 | 0 | 1 |" in text
 
 
