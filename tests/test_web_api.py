@@ -230,7 +230,7 @@ def test_run_reports_are_shown(env):
     assert listing.status_code == 200
     assert "/innlesinger/20260318T030000-abc123" in listing.text and "42.0 s" in listing.text
     report = client.get("/innlesinger/20260318T030000-abc123").text
-    for text in ("Steinkjer", "Levanger", "ukjent", "is empty (0 bytes); fetch it again", "install tesseract-ocr-nor",
+    for text in ("Steinkjer", "Levanger", "ukjent", "filen er tom (0 byte) — hent den på nytt", "installer tesseract-ocr-nor",
                  "needs_ocr", "12.50", "heltid", f"/dokument/{ids['steinkjer']}"):
         assert text in report, text
     assert "<b>skannet</b>" not in report and "&lt;b&gt;skannet&lt;/b&gt;" in report
