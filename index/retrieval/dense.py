@@ -10,6 +10,13 @@ vectors), build 4.5 s / 15 s / 28 s for 10k / 50k / 100k. Memory: 1.54 GB per
 million vectors flat, 1.81 GB HNSW. Exact search is kept while it costs at most
 ~10 ms (no recall loss, instant build).
 
+Large corpora (from :data:`COMPACT_THRESHOLD` vectors) get a compact graph:
+``IndexHNSWSQ`` — HNSW over 8-bit scalar-quantised vectors (trained per dimension on
+the vectors themselves) — and the raw vectors are kept as float16. Per million
+384-d chunks that is ~0.64 GB of index plus 0.77 GB of vectors (≤ 1.5 GB, vs 3.3 GB
+for HNSW-flat + float32), at recall@10 ≥ 0.95 against exact (tested;
+``bench/bench_search.py`` measures it per size).
+
 Rows are the positions ``0..n-1`` of the vectors given to :meth:`DenseIndex.build`.
 The raw vectors are also saved (``vectors.npy``, memory-mapped on load) so filtered
 searches over a small subset can be done exactly without touching the graph.
@@ -29,6 +36,8 @@ HNSW_THRESHOLD = 20_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 96
+COMPACT_THRESHOLD = 500_000
+SQ_TRAIN_MAX = 200_000  # vectors used to fit the 8-bit quantiser's ranges
 EXACT_SUBSET_MAX = 50_000  # filtered searches over at most this many rows are exact
 _INDEX_FILE = "dense.faiss"
 _VECTORS_FILE = "vectors.npy"
@@ -53,7 +62,10 @@ class DenseIndex:
 
     @property
     def kind(self) -> str:
-        return "hnsw" if isinstance(self._index, faiss.IndexHNSWFlat) else "flat"
+        """``flat`` (exact), ``hnsw`` (graph over float32) or ``hnsw-sq8`` (compact)."""
+        if isinstance(self._index, faiss.IndexHNSWSQ):
+            return "hnsw-sq8"
+        return "hnsw" if isinstance(self._index, faiss.IndexHNSW) else "flat"
 
     @classmethod
     def build(
@@ -64,13 +76,23 @@ class DenseIndex:
         hnsw_threshold: int = HNSW_THRESHOLD,
         m: int = HNSW_M,
         ef_construction: int = HNSW_EF_CONSTRUCTION,
+        compact_threshold: int = COMPACT_THRESHOLD,
     ) -> DenseIndex:
-        """Index ``vectors`` (n × d, rows L2-normalised); ``ids`` (default ``0..n-1``) name them."""
+        """Index ``vectors`` (n × d, rows L2-normalised); ``ids`` (default ``0..n-1``) name them.
+
+        From ``hnsw_threshold`` vectors an HNSW graph, from ``compact_threshold`` (and at
+        least ``hnsw_threshold``) the compact HNSW + 8-bit variant."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 2:
             raise ValueError(f"vectors must be 2-d, got shape {vectors.shape}")
         n, dim = vectors.shape
-        if n >= hnsw_threshold:
+        if n >= hnsw_threshold and n >= compact_threshold and n:
+            index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, m, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = ef_construction
+            index.hnsw.efSearch = HNSW_EF_SEARCH
+            sample = vectors if n <= SQ_TRAIN_MAX else vectors[np.random.default_rng(0).choice(n, SQ_TRAIN_MAX, replace=False)]
+            index.train(sample)
+        elif n >= hnsw_threshold:
             index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = ef_construction
             index.hnsw.efSearch = HNSW_EF_SEARCH
@@ -81,6 +103,8 @@ class DenseIndex:
         log.debug("dense index %s: %d × %d", type(index).__name__, n, dim)
         if ids is not None and len(ids) != n:
             raise ValueError(f"{len(ids)} ids for {n} vectors")
+        if isinstance(index, faiss.IndexHNSWSQ):
+            vectors = vectors.astype(np.float16)  # for exact filtered searches; half the disk and page cache
         return cls(index, vectors, ids)
 
     def search(self, qvecs: np.ndarray, k: int, *, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -102,7 +126,7 @@ class DenseIndex:
             scores, ids = self._index.search(q, min(k, len(rows)), params=params)
         else:
             # search parameters per call, not index.hnsw.efSearch: searches run concurrently
-            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k)) if self.kind == "hnsw" else None
+            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k)) if self.kind != "flat" else None
             scores, ids = self._index.search(q, min(k, self.size), params=params)
         return self._map(*_pad(scores, ids, k))
 
