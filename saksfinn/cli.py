@@ -274,13 +274,17 @@ def export(
     municipality: Optional[str] = typer.Option(None, "--municipality", "-m", metavar="KOMMUNE",
                                                help="A municipality name (Steinkjer, Bærum, …)"),
     since: Optional[str] = typer.Option(None, metavar="ÅR|DATO", help=SINCE_HELP),
+    until: Optional[str] = typer.Option(None, metavar="ÅR|DATO", help=UNTIL_HELP),
+    polarity: Optional[str] = typer.Option(None, metavar="POLARITET",
+                                           help=f"{_choices(vocab.POLARITIES)} (experiences)"),
+    doc_type: Optional[str] = typer.Option(None, "--doc-type", metavar="DOKTYPE", help=_choices(vocab.DOC_TYPES)),
     theme: Optional[str] = typer.Option(None, metavar="TEMA", help=_choices(vocab.THEME_IDS)),
 ) -> None:
     """Export findings with provenance for analysts (``--type vote``: one row per votering)."""
     from saksfinn.index.exports.export import ExportFilters, export_findings
 
     store = _store(_settings())
-    when = vocab.period(since, None)
+    when = vocab.period(since, until)
     municipality = _municipality(store, municipality)
     type = vocab.choose("funntype", type, (*vocab.FINDING_TYPES, "vote"))
     if type == "vote":
@@ -292,8 +296,9 @@ def export(
             err.print(f"Wrote {n} votes to {out}")
         return
 
-    filters = ExportFilters(type=type, municipality=municipality,
-                            since=when.start, theme=vocab.theme(theme))
+    filters = ExportFilters(type=type, municipality=municipality, since=when.start, until=when.end,
+                            theme=vocab.theme(theme), polarity=vocab.polarity(polarity),
+                            doc_type=vocab.doc_type(doc_type))
     n = export_findings(store, filters, format, out)
     if out != "-":
         err.print(f"Wrote {n} findings to {out}")

@@ -27,9 +27,16 @@ COLUMNS = (
     "municipality", "doc_type", "date", "case_number", "page", "section", "themes",
 )
 EXTRA_COLUMNS = (
-    "year", "start", "end", "extractor", "confidence", "body", "meeting_date", "adopted", "votes_for", "votes_against",
-    "unanimous", "name", "description", "target", "target_value", "target_unit",
+    "year", "start", "end", "extractor", "confidence", "body", "meeting_date", "case_ref", "adopted", "votes_for",
+    "votes_against", "unanimous", "vote_text", "name", "description", "target", "target_value", "target_unit",
+    "source_url", "status",
 )
+DATE_COLUMNS = ("date", "meeting_date")
+INT_COLUMNS = ("year", "page", "start", "end", "votes_for", "votes_against")
+FLOAT_COLUMNS = ("confidence", "target_value")
+BOOL_COLUMNS = ("adopted", "unanimous")
+WIDE_COLUMNS = {"text": 80, "resolved_text": 60, "vote_text": 60, "description": 60, "title": 40, "source": 40,
+                "source_url": 40, "section": 30}
 FORMATS = ("jsonl", "csv", "xlsx", "parquet")
 SHEET_NAMES = {"decision": "Vedtak", "goal": "Mål", "experience": "Erfaringer", "project": "Prosjekter"}
 
@@ -41,6 +48,9 @@ class ExportFilters:
     since: dt.date | None = None
     theme: str | None = None
     document_id: str | None = None
+    until: dt.date | None = None  # inclusive, like since
+    polarity: str | None = None
+    doc_type: str | None = None
 
     @classmethod
     def parse(cls, *, type: str | None = None, municipality: str | None = None, since: str | None = None,
@@ -57,15 +67,33 @@ class ExportFilters:
 
 
 def finding_rows(store: Store, filters: ExportFilters) -> Iterator[dict[str, Any]]:
-    """Findings joined with their document's metadata, filtered, in a stable order."""
+    """Findings joined with their document's metadata, filtered, in a stable order.
+
+    Twins — the PDF and the text export of one paper (same municipality and title) — give
+    each finding once: the PDF's row (it links to the page) when both have the same text.
+    """
     docs = {row["document_id"]: {**row, "year": row_year(row)} for row in store.documents()}
-    for f in store.findings(type=filters.type, document_id=filters.document_id):
-        doc = docs.get(f.document_id)
-        if doc is None:
+    findings = [f for f in store.findings(type=filters.type, document_id=filters.document_id) if f.document_id in docs]
+    owner: dict[tuple[Any, ...], str] = {}  # the document whose finding a twin's copy defers to
+    for f in sorted(findings, key=lambda f: docs[f.document_id].get("media_type") != "application/pdf"):
+        owner.setdefault(_twin_key(f, docs[f.document_id]), f.document_id)
+    for f in findings:
+        doc = docs[f.document_id]
+        key = _twin_key(f, doc)
+        if key[0] is not None and owner[key] != f.document_id:
             continue
         row = _row(f, doc)
         if _keep(row, filters):
             yield row
+
+
+def _twin_key(f: Any, doc: dict[str, Any]) -> tuple[Any, ...]:
+    """(municipality, title, type, text) that a finding shares with its twin's copy; untitled
+    documents have no twins (the key starts with None)."""
+    title = " ".join((doc.get("title") or "").split()).casefold()
+    if not title:
+        return (None, f.finding_id)
+    return ((doc.get("municipality") or "").casefold(), title, f.type, " ".join(f.text.split()).casefold())
 
 
 def _row(f: Any, doc: dict[str, Any]) -> dict[str, Any]:
@@ -82,6 +110,9 @@ def _row(f: Any, doc: dict[str, Any]) -> dict[str, Any]:
     for key in EXTRA_COLUMNS:
         row[key] = data.get(key)
     row["year"] = doc["year"]
+    source = doc.get("source") or ""
+    row["source_url"] = source if source.startswith(("http://", "https://")) else None
+    row["status"] = doc.get("read_status") or doc.get("status")
     return row
 
 
@@ -95,7 +126,13 @@ def _keep(row: dict[str, Any], filters: ExportFilters) -> bool:
         return False
     if filters.since and not _since(row, filters.since):
         return False
+    if filters.until and not _until(row, filters.until):
+        return False
     if filters.theme and filters.theme not in row["themes"]:
+        return False
+    if filters.polarity and row["polarity"] != filters.polarity:
+        return False
+    if filters.doc_type and row["doc_type"] != filters.doc_type:
         return False
     return True
 
@@ -105,6 +142,13 @@ def _since(row: dict[str, Any], since: dt.date) -> bool:
     if row["date"] is not None:
         return dt.date.fromisoformat(row["date"]) >= since
     return row["year"] is not None and row["year"] >= since.year
+
+
+def _until(row: dict[str, Any], until: dt.date) -> bool:
+    """On or before ``until``; an undated document by its year."""
+    if row["date"] is not None:
+        return dt.date.fromisoformat(row["date"]) <= until
+    return row["year"] is not None and row["year"] <= until.year
 
 
 def export_findings(store: Store, filters: ExportFilters, fmt: str, out: str | Path) -> int:
@@ -149,19 +193,43 @@ def _xlsx(rows: list[dict[str, Any]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
+    columns = COLUMNS + EXTRA_COLUMNS
     wb = Workbook()
     wb.remove(wb.active)
     for ftype in FINDING_TYPES:
         ws = wb.create_sheet(SHEET_NAMES[ftype])
-        ws.append(list(COLUMNS + EXTRA_COLUMNS))
+        ws.append(list(columns))
+        widths = [len(c) for c in columns]
         for r in rows:
             if r["type"] == ftype:
-                ws.append([_cell(v) for v in _flat(r).values()])
+                flat = _flat(r)
+                values = [_cell(_typed(c, flat.get(c))) for c in columns]
+                ws.append(values)
+                widths = [max(w, len(str(v)) if v is not None else 0) for w, v in zip(widths, values)]
+        for i, column in enumerate(columns, 1):
+            letter = get_column_letter(i)
+            ws.column_dimensions[letter].width = WIDE_COLUMNS.get(column, min(max(widths[i - 1], 6) + 2, 40))
+            if column in DATE_COLUMNS:
+                for cell in ws[letter][1:]:
+                    cell.number_format = "yyyy-mm-dd"
         ws.freeze_panes = "A2"
-        ws.column_dimensions[get_column_letter(COLUMNS.index("text") + 1)].width = 80
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 2)}"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _typed(column: str, value: Any) -> Any:
+    """Dates as dates, numbers as numbers (rows carry ISO strings for JSON and CSV)."""
+    if value is None or value == "":
+        return None
+    if column in DATE_COLUMNS and isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    if column in INT_COLUMNS:
+        return int(value)
+    if column in FLOAT_COLUMNS:
+        return float(value)
+    return value
 
 
 def _cell(value: Any) -> Any:
@@ -179,7 +247,8 @@ def _parquet(rows: list[dict[str, Any]]) -> bytes:
     schema = pa.schema(
         [(c, pa.list_(pa.string()) if c == "themes" else _arrow_type(c)) for c in columns]
     )
-    table = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=schema)
+    table = pa.Table.from_pylist([{c: r.get(c) if c == "themes" else _typed(c, r.get(c)) for c in columns}
+                                  for r in rows], schema=schema)
     sink: BinaryIO = io.BytesIO()
     pq.write_table(table, sink)
     return sink.getvalue()  # type: ignore[attr-defined]
@@ -188,10 +257,12 @@ def _parquet(rows: list[dict[str, Any]]) -> bytes:
 def _arrow_type(column: str) -> Any:
     import pyarrow as pa
 
-    if column in ("year", "page", "start", "end", "votes_for", "votes_against"):
+    if column in INT_COLUMNS:
         return pa.int64()
-    if column in ("target_value", "confidence"):
+    if column in FLOAT_COLUMNS:
         return pa.float64()
-    if column in ("adopted", "unanimous"):
+    if column in BOOL_COLUMNS:
         return pa.bool_()
+    if column in DATE_COLUMNS:
+        return pa.date32()
     return pa.string()

@@ -68,6 +68,8 @@ class FindingRow(BaseModel):
     resolved_text: str | None = None
     document_id: str
     source: str | None = None
+    source_url: str | None = None  # the address a fetched document came from
+    status: str | None = None  # how reading went: ingested, partial, needs_ocr
     title: str | None = None
     municipality: str | None = None
     doc_type: str | None = None
@@ -83,10 +85,12 @@ class FindingRow(BaseModel):
     confidence: float | None = None  # 1.0 for rules; a learned extractor's calibrated probability
     body: str | None = None
     meeting_date: str | None = None
+    case_ref: str | None = None
     adopted: bool | None = None
     votes_for: int | None = None
     votes_against: int | None = None
     unanimous: bool | None = None
+    vote_text: str | None = None
     name: str | None = None
     description: str | None = None
     target: str | None = None
