@@ -139,7 +139,7 @@ def render_hits(hits: list[Hit], console: Console) -> None:
         return
     for hit in hits:
         where = " · ".join(
-            x for x in (hit.municipality or "ukjent kommune", hit.title, f"s. {hit.page}", hit.section) if x
+            x for x in (hit.municipality or "ukjent kommune", hit.title, f"s. {hit.pages}", hit.section) if x
         )
         kind = hit.type if hit.type == "passage" else f"{hit.type}{' ' + hit.polarity if hit.polarity else ''}"
         console.print(f"[bold]{hit.rank}.[/bold] [cyan]{escape(where)}[/cyan] [dim]({kind}, {hit.score:.3f})[/dim]")

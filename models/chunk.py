@@ -32,11 +32,17 @@ class Chunk(Record):
     date: dt.date | None = None
     year: int | None = None  # DocumentMeta.year: known for undated papers with a case number
     page: int = Field(ge=1)
+    page_end: int | None = None  # last page the text runs onto; None: the same as ``page``
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     polarity: str | None = None
     themes: tuple[str, ...] = ()
     finding_id: str | None = None
+    context: str | None = None  # headings standing alone just before the text ("Lean … / Bakgrunn")
+
+    @property
+    def last_page(self) -> int:
+        return self.page_end or self.page
 
     def model_post_init(self, __context: object) -> None:
         if not self.text_hash:
@@ -63,6 +69,7 @@ class Hit(Record):
     doc_type: str | None = None
     date: dt.date | None = None
     page: int
+    page_end: int | None = None  # the text runs on to this page ("s. 3–4"); the link opens ``page``
     section: str | None = None
     type: str
     polarity: str | None = None
@@ -70,6 +77,12 @@ class Hit(Record):
     chunk_id: str
     finding_id: str | None = None
     scores: dict[str, float] = {}  # per channel: {"bm25": .., "dense": ..}
+    alternates: tuple[str, ...] = ()  # document ids of the same document in other formats (twins)
+
+    @property
+    def pages(self) -> str:
+        """The page or page range the text stands on, as cited: "3" or "3–4"."""
+        return f"{self.page}–{self.page_end}" if self.page_end and self.page_end > self.page else str(self.page)
 
 
 class SearchFilters(Record):

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from saksfinn.index.retrieval.chunking import chunk_document
+from saksfinn.index.retrieval.chunking import chunk_document, context_text, is_bare_heading
 from saksfinn.models import PAGE_SEPARATOR, Document, DocumentMeta, DocType, Experience, Page, Section
 
 SENTENCES = [
@@ -163,7 +163,7 @@ def test_attachment_lists_are_not_indexed(body, indexed):
     assert "Saksopplysninger" in sections
 
 
-def test_project_chunk_reads_name_and_description():
+def test_project_chunk_reads_name_and_description_and_a_bare_name_is_not_indexed():
     from saksfinn.models import Project
 
     text = "Prosjektet Tørn skal utvikle nye arbeidstidsordninger i helse og omsorg."
@@ -172,7 +172,7 @@ def test_project_chunk_reads_name_and_description():
                     extractor="projects@2", description="skal utvikle nye arbeidstidsordninger i helse og omsorg")
     bare = named.model_copy(update={"description": None, "finding_id": "x"})
     chunks = [c for c in chunk_document(doc, [named, bare]) if c.type == "project"]
-    assert [c.text for c in chunks] == ["Tørn: skal utvikle nye arbeidstidsordninger i helse og omsorg", "Tørn"]
+    assert [c.text for c in chunks] == ["Tørn: skal utvikle nye arbeidstidsordninger i helse og omsorg"]
 
 
 def test_passages_get_themes_from_the_given_classifier():
@@ -186,12 +186,43 @@ def test_passages_get_themes_from_the_given_classifier():
     assert [c.chunk_id for c in plain] == [c.chunk_id for c in themed]
 
 
-def test_a_heading_without_text_of_its_own_is_a_passage_of_its_own():
-    """A document title or a slide title is what a query for it should find first."""
+def test_a_heading_without_text_of_its_own_is_context_of_the_passage_under_it():
+    """A heading alone is never a hit: it is indexed and embedded with the content under it."""
     body = "- Færre vikarer og bedre kontinuitet for brukerne."
     text = f"Erfaringer fra prosjektet\n\nPositive erfaringer\n\n{body}"
     parent_end = text.index("Positive erfaringer")
     start = text.index(body)
     doc = make_doc([text], [("Erfaringer fra prosjektet", "erfaringer", len("Erfaringer fra prosjektet\n\n"), parent_end),
                             ("Positive erfaringer", "erfaringer", start, len(text))])
-    assert [c.text for c in chunk_document(doc)] == ["Erfaringer fra prosjektet", f"Positive erfaringer\n\n{body}"]
+    chunks = chunk_document(doc)
+    assert [c.text for c in chunks] == [f"Positive erfaringer\n\n{body}"]
+    assert chunks[0].context == "Erfaringer fra prosjektet"
+    assert context_text(chunks[0]).splitlines()[0] == "Retningslinjer for heltidskultur / Erfaringer fra prosjektet"
+    assert body in context_text(chunks[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("Lean kontinuerlig forbedring som virksomhetsstrategi", True),
+        ("Ungdomsrådets behandling av sak 14/2026 i møte den 20.05.2026:", True),
+        ("Saksframlegg Tiltak mot sykefravær i skulane", True),
+        ("Behandling\n\nVedtak", True),
+        ("Forslag til vedtak ble enstemmig vedtatt.", False),
+        ("Tørn: skal utvikle nye arbeidstidsordninger i helse og omsorg", False),
+        ("Tiltak mot sykefravær\n\nDet høye sykefraværet har ført til at kommunen vil gjennomføre tiltak.", False),
+    ],
+)
+def test_bare_headings_are_told_from_content(text, bare):
+    assert is_bare_heading(text) is bare
+
+
+def test_a_passage_over_a_page_break_cites_both_pages():
+    first = "Saksopplysninger\n\n" + " ".join(["Kommunen har hatt høyt sykefravær i flere år."] * 6)
+    second = " ".join(["Tiltakene videreføres i 2026 med tett oppfølging."] * 3)
+    doc = make_doc([first, second])
+    passages = [c for c in chunk_document(doc) if c.type == "passage"]
+    assert len(passages) == 1
+    assert (passages[0].page, passages[0].page_end, passages[0].last_page) == (1, 2, 2)
+    one_page = make_doc([first])
+    assert [c.page_end for c in chunk_document(one_page)] == [None]

@@ -26,9 +26,15 @@ Contract
   single sentence longer than the maximum is cut between words.
 * ``start``/``end`` are offsets into ``Document.text``; ``text`` is
   ``Document.text[start:end]`` (trimmed to non-space at both ends), ``page`` is the
-  page of ``start``.
-* Every finding becomes one chunk whose ``type`` is the finding type and whose text is
-  the finding's text (a project's followed by its description).
+  page of ``start`` and ``page_end`` the page of its last character when that is a
+  later page (a passage over a page break is cited "s. 3–4").
+* Content only: a passage that is nothing but a title or heading
+  (:func:`is_bare_heading`) is not a chunk; it becomes the ``context`` of the next
+  passage, which is indexed and embedded as "title / heading / text"
+  (:func:`context_text`). A finding whose text is only a heading (a bare project
+  name) is not indexed either; it stays in the store and the exports.
+* Every other finding becomes one chunk whose ``type`` is the finding type and whose
+  text is the finding's text (a project's followed by its description).
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ from saksfinn.models.findings import Finding
 
 log = logging.getLogger(__name__)
 
-CHUNKER_VERSION = "chunks@8"
+CHUNKER_VERSION = "chunks@9"
 """Bump when chunk boundaries or texts change: stored documents are then re-chunked."""
 SKIPPED_SECTION_KINDS = frozenset({"boilerplate"})
 ATTACHMENT_LINE_WORDS = 14
@@ -54,6 +60,41 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\f]*\n\s*")
 # capital-letter requirement avoids most false breaks without an abbreviation list.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÆØÅ0-9«\"–•\-])|\n(?=\s*[-–•*]\s)")
 _WORD = re.compile(r"\S+")
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?)»\"]$")
+BARE_HEADING_WORDS = 15
+_LABELLED = re.compile(r":[ \t]+(?:\S+[ \t]+){2,}\S")  # a label, then three or more words on its line
+_MAX_CONTEXT_CHARS = 300
+
+
+def is_bare_heading(text: str) -> bool:
+    """Whether ``text`` is only a title or heading, not content to read.
+
+    At most :data:`BARE_HEADING_WORDS` words on lines none of which ends a sentence:
+    "Lean kontinuerlig forbedring som virksomhetsstrategi", "Ungdomsrådets behandling
+    av sak 14/2026 i møte den 20.05.2026:", "Behandling\n\nVedtak".
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return True
+    if _LABELLED.search(text):  # "Tørn: skal utvikle nye arbeidstidsordninger …" says something
+        return False
+    return len(_TOKEN.findall(text)) <= BARE_HEADING_WORDS and not any(_SENTENCE_END.search(line) for line in lines)
+
+
+def context_text(chunk: Chunk) -> str:
+    """What a chunk is indexed and embedded as: "title / heading / text".
+
+    The title, headings carried from just before the chunk and the section heading
+    (unless the text already starts with it), then the text on its own line.
+    """
+    text = chunk.text
+    parts = [p for p in (chunk.title, chunk.context) if p]
+    section = (chunk.section or "").strip()
+    if section and not text.lstrip().startswith(section):
+        parts.append(section)
+    head = " / ".join(dict.fromkeys(" ".join(p.split()) for p in parts))
+    return f"{head}\n{text}" if head else text
 
 
 @dataclass(frozen=True)
@@ -90,16 +131,24 @@ def chunk_document(
     del source  # chunks are keyed by document_id; the store knows the source
     text = doc.text
     chunks: list[Chunk] = []
+    carried: list[str] = []  # bare headings waiting for the content under them
     for section in _sections_of(doc, text):
         if section.kind in SKIPPED_SECTION_KINDS or _is_attachment_list(section):
             continue
         units = _units(text, _heading_start(text, section), section.end, max_words=int(target_words * 1.5))
         for start, end in _pack(units, target_words, overlap_words):
             passage = _passage(doc, section, text, start, end)
+            if is_bare_heading(passage.text):
+                carried.append(" ".join(passage.text.split()))
+                continue
+            update: dict[str, object] = {}
+            if carried:
+                update["context"] = " / ".join(dict.fromkeys(carried))[-_MAX_CONTEXT_CHARS:]
+                carried = []
             if themes_of is not None:
-                passage = passage.model_copy(update={"themes": themes_of(passage.text)})
-            chunks.append(passage)
-    chunks.extend(finding_chunk(doc, f) for f in findings)
+                update["themes"] = themes_of(passage.text)
+            chunks.append(passage.model_copy(update=update) if update else passage)
+    chunks.extend(finding_chunk(doc, f) for f in findings if not is_bare_heading(_finding_text(f)))
     return chunks
 
 
@@ -117,6 +166,7 @@ def finding_chunk(doc: Document, finding: Finding) -> Chunk:
         date=meta.date,
         year=meta.known_year,
         page=finding.page,
+        page_end=_later_page(doc, finding.page, finding.end),
         start=finding.start,
         end=finding.end,
         polarity=getattr(finding, "polarity", None),
@@ -185,9 +235,18 @@ def _passage(doc: Document, section: Section, text: str, start: int, end: int) -
         date=meta.date,
         year=meta.known_year,
         page=doc.page_at(start),
+        page_end=_later_page(doc, doc.page_at(start), end),
         start=start,
         end=end,
     )
+
+
+def _later_page(doc: Document, first: int, end: int) -> int | None:
+    """The page of the span's last character when it is after ``first`` (else None)."""
+    if end <= 0 or not doc.pages:
+        return None
+    last = doc.page_at(max(end - 1, 0))
+    return last if last > first else None
 
 
 def _units(text: str, start: int, end: int, *, max_words: int) -> list[_Unit]:

@@ -41,6 +41,7 @@ from typing import Literal
 
 import numpy as np
 
+from saksfinn.index.retrieval.chunking import context_text
 from saksfinn.index.retrieval.dense import DenseIndex
 from saksfinn.index.retrieval.lexical import Analyzer, LexicalIndex
 from saksfinn.models.chunk import MARK_END, MARK_START, Chunk, Hit, SearchFilters
@@ -82,8 +83,8 @@ keeps BM25 dominant while dense adds paraphrase recall. See README for the table
 
 
 def lexical_text(chunk: Chunk) -> str:
-    """What BM25 indexes for a chunk: title and section heading give it context."""
-    return "\n".join(p for p in (chunk.title, chunk.section, chunk.text) if p)
+    """What BM25 indexes for a chunk: "title / heading / text" (:func:`context_text`)."""
+    return context_text(chunk)
 
 
 class Generation:
@@ -412,26 +413,58 @@ def _diversify(ranked: list[tuple[int, float]], doc_codes: np.ndarray, per_doc: 
 def _unique_texts(
     ranked: list[tuple[int, float]], chunks: list[Chunk], top: int
 ) -> tuple[list[tuple[int, float]], list[Chunk]]:
-    """Drop a hit whose text repeats an earlier hit of the same document, keeping the order.
+    """Each content once, in rank order.
 
-    A decision is both a passage and a finding with the same text; the finding takes
-    the pair's best place (it carries kind, polarity and themes). Documents with the
-    same title count as one here: the PDF and the text export of one case paper would
-    otherwise show every passage twice.
+    * A finding and the passage holding it (same document, the finding's span inside
+      the passage's) are one hit at the pair's best place: the finding (kind, polarity,
+      themes, id) shown with the passage's text as its context. Further findings of an
+      already shown passage are dropped.
+    * A hit whose text repeats an earlier hit of the same document is dropped (a
+      decision that is both passage and finding with the same text keeps the finding).
+      Documents with the same title count as one here: the PDF and the text export of
+      one case paper would otherwise show every passage twice.
     """
     slots: dict[tuple[str, str], int] = {}
-    keep: list[int] = []
-    for i, chunk in enumerate(chunks):
+    out: list[tuple[tuple[int, float], Chunk]] = []
+    for item, chunk in zip(ranked, chunks):
+        if _merge_held(out, item, chunk):
+            continue
         key = (chunk.title or chunk.document_id, _comparable_text(chunk))
-        if key not in slots:
-            slots[key] = len(keep)
-            keep.append(i)
-        elif chunks[keep[slots[key]]].type == "passage" and chunk.type != "passage":
-            first = keep[slots[key]]
-            keep[slots[key]] = i
-            ranked[i] = (ranked[i][0], max(ranked[i][1], ranked[first][1]))
-    keep = keep[:top]
-    return [ranked[i] for i in keep], [chunks[i] for i in keep]
+        if key in slots:
+            first = slots[key]
+            (row, score), shown = out[first]
+            if shown.type == "passage" and chunk.type != "passage":
+                out[first] = ((item[0], max(score, item[1])), chunk)
+            continue
+        slots[key] = len(out)
+        out.append((item, chunk))
+    out = out[:top]
+    return [item for item, _ in out], [chunk for _, chunk in out]
+
+
+def _contains(outer: Chunk, inner: Chunk) -> bool:
+    return outer.document_id == inner.document_id and inner.end > inner.start and outer.start <= inner.start and inner.end <= outer.end
+
+
+def _merge_held(out: list[tuple[tuple[int, float], Chunk]], item: tuple[int, float], chunk: Chunk) -> bool:
+    """Fold ``chunk`` into a shown hit when one holds the other (see :func:`_unique_texts`);
+    True when it was folded (or dropped as already shown)."""
+    for i, ((row, score), shown) in enumerate(out):
+        if chunk.type != "passage" and _contains(shown, chunk):
+            if shown.type == "passage":
+                out[i] = ((item[0], max(score, item[1])), _finding_in_passage(chunk, shown))
+            return True
+        if chunk.type == "passage" and shown.type != "passage" and _contains(chunk, shown) and shown.end - shown.start < chunk.end - chunk.start:
+            out[i] = ((row, score), _finding_in_passage(shown, chunk))
+            return True
+    return False
+
+
+def _finding_in_passage(finding: Chunk, passage: Chunk) -> Chunk:
+    return finding.model_copy(
+        update={"text": passage.text, "start": passage.start, "end": passage.end, "page": passage.page,
+                "page_end": passage.page_end, "section": passage.section or finding.section, "context": passage.context}
+    )
 
 
 def _comparable_text(chunk: Chunk) -> str:
@@ -475,6 +508,7 @@ def _hit(rank: int, score: float, chunk: Chunk, scores: dict[str, float], analyz
         doc_type=chunk.doc_type,
         date=chunk.date,
         page=chunk.page,
+        page_end=chunk.page_end if chunk.page_end and chunk.page_end > chunk.page else None,
         section=chunk.section,
         type=chunk.type,
         polarity=chunk.polarity,
