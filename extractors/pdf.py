@@ -35,6 +35,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+import threading
 from dataclasses import dataclass, replace
 
 import pypdfium2 as pdfium
@@ -53,6 +54,10 @@ from saksfinn.models.errors import CorruptFileError, EncryptedFileError, TooLarg
 logger = logging.getLogger(__name__)
 
 OCR_MODES = ("auto", "off")
+# PDFium is not thread-safe, not even across different documents: ingestion reads files on
+# a thread pool, so every PDFium call of this package runs under this lock (a segfault in
+# FPDF_LoadPage under two ingest workers was the symptom). OCR runs outside it.
+PDFIUM_LOCK = threading.RLock()
 _MAX_OCR_PIXELS = 60_000_000  # caps the render of huge (A0 map) pages for OCR
 
 
@@ -86,18 +91,20 @@ def read_pdf(
     """Pages of the PDF in ``data`` (see module contract); ``tables=False`` skips pdfplumber."""
     if ocr not in OCR_MODES:
         raise ValueError(f"ocr must be one of {OCR_MODES}, not {ocr!r}")
-    doc = open_pdf(data)
-    try:
-        count = len(doc)
-        if count == 0:
-            raise CorruptFileError("not a readable PDF: it has no pages")
-        if count > max_pages:
-            raise TooLargeError(f"PDF has {count} pages, more than the limit of {max_pages}; split it or raise max_pages")
-        can_ocr = ocr == "auto" and tesseract_path() is not None
-        warnings: list[str] = []
-        raw_pages = [_read_page(doc, i, can_ocr, ocr_languages, warnings) for i in range(count)]
-    finally:
-        doc.close()
+    can_ocr = ocr == "auto" and tesseract_path() is not None
+    warnings: list[str] = []
+    with PDFIUM_LOCK:
+        doc = open_pdf(data)
+        try:
+            count = len(doc)
+            if count == 0:
+                raise CorruptFileError("not a readable PDF: it has no pages")
+            if count > max_pages:
+                raise TooLargeError(f"PDF has {count} pages, more than the limit of {max_pages}; split it or raise max_pages")
+            read = [_read_page(doc, i, can_ocr, warnings) for i in range(count)]
+        finally:
+            doc.close()
+    raw_pages = [_ocr_page(page, png, ocr_languages, warnings) if png else page for page, png in read]
     ruled = tuple(p.number for p in raw_pages if p.ruled) if tables else ()
     if ruled:
         found = find_ruled_tables(data, ruled, warnings)
@@ -116,13 +123,14 @@ def _ranges(numbers: tuple[int, ...]) -> str:
     return ", ".join(str(n) for n in numbers) if len(numbers) <= 10 else f"{numbers[0]}–{numbers[-1]}"
 
 
-def _read_page(doc: pdfium.PdfDocument, index: int, can_ocr: bool, languages: str, warnings: list[str]) -> RawPage:
+def _read_page(doc: pdfium.PdfDocument, index: int, can_ocr: bool, warnings: list[str]) -> tuple[RawPage, bytes | None]:
+    """The page's text lines, or (when it is a scan and OCR can run) its rendering to OCR later."""
     number = index + 1
     try:
         page = doc[index]
     except pdfium.PdfiumError as exc:
         warnings.append(f"page {number}: could not be loaded ({exc})")
-        return RawPage(number=number, lines=(), width=0.0, height=0.0)
+        return RawPage(number=number, lines=(), width=0.0, height=0.0), None
     try:
         width, height = page.get_size()
         textpage = page.get_textpage()
@@ -132,20 +140,24 @@ def _read_page(doc: pdfium.PdfDocument, index: int, can_ocr: bool, languages: st
         finally:
             textpage.close()
         if lines:
-            return RawPage(number=number, lines=lines, width=width, height=height, ruled=has_ruled_table(page.raw, width, height))
+            ruled = has_ruled_table(page.raw, width, height)
+            return RawPage(number=number, lines=lines, width=width, height=height, ruled=ruled), None
         if not _has_image(page.raw):
-            return RawPage(number=number, lines=(), width=width, height=height)
-        if not can_ocr:
-            return RawPage(number=number, lines=(), width=width, height=height, needs_ocr=True)
-        try:
-            ocr_text = ocr_image(_render_png(page, width, height), languages=languages)
-        except OCRFailed as exc:
-            warnings.append(f"page {number}: OCR failed: {exc}")
-            return RawPage(number=number, lines=(), width=width, height=height, needs_ocr=True)
-        ocr_lines = tuple(PdfLine(clean_line(t), 0.0, False, 0.0) for t in ocr_text.splitlines())
-        return RawPage(number=number, lines=ocr_lines, width=width, height=height, ocr=True)
+            return RawPage(number=number, lines=(), width=width, height=height), None
+        scan = RawPage(number=number, lines=(), width=width, height=height, needs_ocr=True)
+        return scan, (_render_png(page, width, height) if can_ocr else None)
     finally:
         page.close()
+
+
+def _ocr_page(page: RawPage, png: bytes, languages: str, warnings: list[str]) -> RawPage:
+    try:
+        ocr_text = ocr_image(png, languages=languages)
+    except OCRFailed as exc:
+        warnings.append(f"page {page.number}: OCR failed: {exc}")
+        return page
+    ocr_lines = tuple(PdfLine(clean_line(t), 0.0, False, 0.0) for t in ocr_text.splitlines())
+    return replace(page, lines=ocr_lines, ocr=True, needs_ocr=False)
 
 
 def _render_png(page: pdfium.PdfPage, width: float, height: float) -> bytes:
