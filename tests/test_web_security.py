@@ -79,11 +79,53 @@ def test_pdf_served_inline_by_id(setup):
     assert r.headers["content-type"] == "application/pdf" and r.headers["content-disposition"].startswith("inline")
 
 
-def test_stored_html_is_served_as_plain_text(setup):
+def test_stored_html_is_served_as_sanitised_html(setup):
     client, ids, *_ = setup
     r = client.get(f"/files/{ids['hostile']}")
-    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert r.headers["content-disposition"].startswith("inline") and ".html" in r.headers["content-disposition"]
     assert r.headers["x-content-type-options"] == "nosniff"
+    csp = r.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "sandbox" in csp and "script-src" not in csp  # no script source at all
+    assert "Heltidskultur" in r.text
+    assert "<script" not in r.text.lower() and "<img" not in r.text.lower()
+    body = r.text.split("<main>", 1)[1]  # the title repeats the hostile name, escaped, as text
+    assert "onerror" not in body and "alert" not in body
+
+
+SOURCE_PAGE = """<!DOCTYPE html><html><head><title>Sak 12/2025</title><style>body{display:none}</style>
+<script src="https://evil.example/x.js"></script><meta http-equiv="refresh" content="0;url=https://evil.example"></head>
+<body onload="steal()"><h1 onclick="steal()">Heltid i Bærum</h1>
+<p style="position:fixed">Kommunedirektørens innstilling: «Ordningen videreføres» — næringsliv og økonomi.</p>
+<ul><li>Færre vikarer</li></ul><table><tr><th>År</th><td>2025</td></tr></table>
+<a href="javascript:steal()">klikk</a> <a href="https://www.baerum.kommune.no/sak">Saken</a>
+<iframe src="https://evil.example"></iframe><form action="https://evil.example"><input name=p></form>
+<svg><script>steal()</script></svg><img src="https://evil.example/t.gif" onerror="steal()"><!-- hidden --></body></html>"""
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_html_source_keeps_structure_and_drops_everything_active(tmp_path, encoding):
+    from saksfinn.index.storage.store import Store as S
+    from saksfinn.models import DocStatus
+    from tests.factories import make_chunks, make_document
+
+    settings = settings_for(tmp_path / "home")
+    store = S(settings.db_url, files_dir=settings.files_dir)
+    doc = make_document("Bærum", pages=("Heltid i Bærum\nInnstilling til vedtak:\n1. Ordningen videreføres.\n2. Rådmannen rapporterer årlig.",), source="/srv/docs/sak.html")
+    doc = doc.model_copy(update={"media_type": "text/html", "meta": doc.meta.model_copy(update={"title": "Sak 12/2025"})})
+    store.save_document(doc, status=DocStatus.INGESTED, reason=None, findings=[], chunks=make_chunks(doc),
+                        reader_version="t", findings_version="t", data=SOURCE_PAGE.encode(encoding))
+    client = TestClient(create_app(settings, searcher=FakeSearcher(store), store=store))
+    r = client.get(f"/files/{doc.document_id}")
+    assert r.status_code == 200 and r.headers["content-type"] == "text/html; charset=utf-8"
+    html = r.text
+    for kept in ("<h1>Heltid i Bærum</h1>", "«Ordningen videreføres» — næringsliv og økonomi", "<li>Færre vikarer</li>",
+                 "<th>År</th>", 'href="https://www.baerum.kommune.no/sak"', "<title>Sak 12/2025 – Saksfinn</title>"):
+        assert kept in html
+    for gone in ("steal", "evil.example", "<script", "<style", "<iframe", "<form", "<input", "<img", "<svg",
+                 "javascript:", "position:fixed", "http-equiv", "hidden", "display:none"):
+        assert gone not in html, gone
+    store.dispose()
 
 
 @pytest.mark.parametrize(

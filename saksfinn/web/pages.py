@@ -28,6 +28,7 @@ from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
 from saksfinn.web import charts
 from saksfinn.web.data import checked, document_view, filtered_rows, rows_for_hits, year_span
 from saksfinn.web.params import FORM, ExportParams, SearchParams, error_text, form_values, is_document_id
+from saksfinn.web.source_html import SOURCE_CSP, sanitised_page
 from saksfinn.web.state import AppState
 
 log = logging.getLogger(__name__)
@@ -225,8 +226,9 @@ def export(request: Request) -> Response:
 def source_file(request: Request, document_id: str) -> Response:
     """The stored copy of a document's source file, looked up by id only.
 
-    PDFs open inline (``#page=N`` in the link makes the viewer jump); any other
-    format is sent as plain text so stored HTML never runs in the app's origin.
+    PDFs open inline (``#page=N`` in the link makes the viewer jump); HTML is shown as
+    HTML after :func:`sanitised_page` has removed everything that could run, under a
+    sandboxing Content-Security-Policy; any other format is sent as plain text.
     """
     state = _state(request)
     if not is_document_id(document_id):
@@ -238,8 +240,18 @@ def source_file(request: Request, document_id: str) -> Response:
     if row.get("media_type") == "application/pdf":
         return FileResponse(path, media_type="application/pdf", content_disposition_type="inline",
                             filename=f"{document_id[:12]}.pdf")
+    if row.get("media_type") == "text/html":
+        try:
+            html = sanitised_page(path.read_bytes(), title=row.get("title"))
+        except SaksfinnError as exc:  # stored bytes this version cannot decode: fall back to text
+            log.warning("stored HTML of %s not shown as HTML: %s", document_id, exc)
+        else:
+            return HTMLResponse(html, headers={
+                "Content-Security-Policy": SOURCE_CSP,
+                "Content-Disposition": f'inline; filename="{document_id[:12]}.html"'})
+    suffix = ".md" if row.get("media_type") == "text/markdown" else ".txt"
     return FileResponse(path, media_type="text/plain; charset=utf-8", content_disposition_type="inline",
-                        filename=f"{document_id[:12]}.txt")
+                        filename=f"{document_id[:12]}{suffix}")
 
 
 def _stored_file(row: dict[str, Any], files_dir: Path) -> Path | None:
