@@ -72,6 +72,14 @@ def test_html_pages_have_content_security_policy(setup):
     assert "cdn" not in r.text.lower() and "https://" not in r.text
 
 
+def test_favicon_is_an_icon_and_pages_link_it(setup):
+    client, *_ = setup
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/x-icon"
+    assert r.content[:4] == b"\x00\x00\x01\x00" and 0 < len(r.content) < 20_000  # an ICO header, small
+    assert 'rel="icon" href="/favicon.ico"' in client.get("/").text
+
+
 def test_pdf_served_inline_by_id(setup):
     client, ids, *_ = setup
     r = client.get(f"/files/{ids['levanger']}")
