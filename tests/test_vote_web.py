@@ -9,7 +9,7 @@ from saksfinn.flows.ingest import run_ingest
 from saksfinn.index.storage.store import Store
 from saksfinn.web.app import create_app
 from tests.test_ingest_flow import local_settings, use_home
-from tests.vote_docs import write_protocols
+from tests.vote_docs import write_case, write_protocols
 from tests.web_fixtures import FakeSearcher
 
 EVIL = 'Ola <script>alert("x")</script> Nordmann'
@@ -88,3 +88,16 @@ def test_votes_page_and_missing_or_unknown_things(client):
     assert client.get("/sak?kommune=Levanger&sak=sak%2099/2026").status_code == 404
     assert client.get("/person?kommune=Bergen&navn=Per%20Aunan").status_code == 404
     assert client.get("/parti?kommune=Levanger&parti=MDG").status_code == 404
+
+
+def test_case_page_puts_the_vedtak_under_the_votering_that_produced_it(home, tmp_path, monkeypatch):
+    """An oversendelsesforslag voted (and lost) after the innstilling: the vedtak stays under the innstilling."""
+    use_home(monkeypatch, home)
+    write_case(tmp_path / "docs")
+    settings = local_settings(home)
+    run_ingest([str(tmp_path / "docs")], settings)
+    store = Store(settings.db_url, files_dir=settings.files_dir)
+    with TestClient(create_app(settings, store=store, searcher=FakeSearcher(store))) as c:
+        html = c.get("/sak", params={"kommune": "Levanger", "utvalg": "Kommunestyret", "sak": "sak 13/2026"}).text
+    assert html.index("Innstilling") < html.index("Vedtaket saken endte med") < html.index("Oversendelsesforslag fra")
+    assert "Søknad om lån - Levanger Fotballklubb</a> – saksgang: Formannskapet" in html  # the saksframlegg

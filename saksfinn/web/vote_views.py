@@ -87,7 +87,10 @@ def case_view(store: Store, municipality: str, case_ref: str, body: str | None =
     for decision_id, decision in decisions.items():
         linked = [r for r in rows if r["decision_id"] == decision_id]
         top = [r for r in linked if r["vote_id"] not in nested] or linked
-        decision_after[top[-1]["vote_id"]] = decision
+        # under the votering that produced it, not a later oversendelsesforslag or a proposal that fell
+        produced = [r for r in top if r["proposal_kind"] != "oversendelsesforslag"
+                    and (r["alternatives"] or r["result"] == "vedtatt")]  # fmt: skip
+        decision_after[(produced or top)[-1]["vote_id"]] = decision
     return CaseView(
         municipality=rows[0]["municipality"], body=rows[0]["body"], case_ref=case_ref, votes=rows,
         amendments_of=dict(amendments), decisions=decisions, documents=list(documents.values()),
