@@ -8,6 +8,8 @@ import shutil
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -22,27 +24,35 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """``app`` under uvicorn on a free local port, in a thread; yields its address."""
     uvicorn = pytest.importorskip("uvicorn")
-    settings = settings_for(tmp_path_factory.mktemp("browser") / "home")
-    ids = fill_store(settings)
-    store = Store(settings.db_url, files_dir=settings.files_dir)
-    ensure_index(store, settings)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, store=store), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + 30
     while not server.started and time.time() < deadline:
         time.sleep(0.05)
     assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", ids
-    server.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    settings = settings_for(tmp_path_factory.mktemp("browser") / "home")
+    ids = fill_store(settings)
+    store = Store(settings.db_url, files_dir=settings.files_dir)
+    ensure_index(store, settings)
+    with serve(create_app(settings, store=store)) as url:
+        yield url, ids
 
 
 @pytest.fixture(scope="module")
