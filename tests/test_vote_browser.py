@@ -21,7 +21,7 @@ CASE_ADDRESS = re.compile(r"/sak\?kommune=Levanger&utvalg=Kommunestyret&sak=sak\
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, browser):  # noqa: F811 (browser first: no ingest when it skips)
     root = tmp_path_factory.mktemp("votes")
     write_case(root / "docs")
     settings = local_settings(root / "home")
