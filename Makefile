@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PREFECT_HOME ?= $(CURDIR)/.saksfinn/prefect
 
-.PHONY: run install system-deps test test-fast bench corpus clean
+.PHONY: run install system-deps test test-fast bench corpus train clean
 
 run: install system-deps
 	@mkdir -p "$(PREFECT_HOME)"
@@ -45,6 +45,11 @@ test-fast: install
 
 bench: install
 	$(BIN)/python bench/run_all.py
+
+# The prose classifiers (extractors/data/prose_model.*) from eval/annotations and ../shared/corpus;
+# seeded, offline, a few minutes on 2 cores. The artefact is committed: make run does not need this.
+train: install
+	$(BIN)/python eval/prose_train.py
 
 corpus: install
 	$(BIN)/python corpus/make_corpus.py

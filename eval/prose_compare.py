@@ -146,10 +146,10 @@ def main() -> None:
             results[key]["polarity_accuracy"] = round(float(np.mean(right)), 3)
             print(key, json.dumps(results[key]), file=sys.stderr)
     # the rules' own polarity words, for comparison
-    from saksfinn.extractors.experiences import _word_polarity
+    from saksfinn.extractors.experiences import word_polarity
 
     dev_exp = [e for e in dev if "experience" in e.labels]
-    right = [e.polarity == "mixed" or _word_polarity(e.text) == e.polarity for e in dev_exp]
+    right = [e.polarity == "mixed" or word_polarity(e.text) == e.polarity for e in dev_exp]
     results["rule_word_polarity"] = {"polarity_accuracy": round(float(np.mean(right)), 3)}
     (ROOT / "eval" / "prose_compare.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     print(f"done in {time.perf_counter() - t0:.0f}s", file=sys.stderr)

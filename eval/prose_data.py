@@ -96,7 +96,7 @@ def _gold(sha: str, records: list[dict], doc, units) -> list[Example]:
 def _rule_findings(doc, nlp) -> list:
     from saksfinn.extractors.findings import extract_findings
 
-    return [f for f in extract_findings(doc, nlp) if f.type in POSITIVE]
+    return [f for f in extract_findings(doc, nlp, use_model=False) if f.type in POSITIVE]
 
 
 def _mark_rules(examples: list[Example], findings: list) -> None:

@@ -175,7 +175,7 @@ def _is_structural_heading(line: Line) -> bool:
     return bool(re.match(r"^\d{1,2}\.\s+[A-ZÆØÅ]", text)) and not text.endswith(".") and len(text) < 100
 
 
-def _word_polarity(text: str, default: str = "positive") -> str:
+def word_polarity(text: str, default: str = "positive") -> str:
     negative = len(_NEGATIVE_CUES.findall(text))
     positive = len(_POSITIVE_CUES.findall(text))
     if negative * 1.5 > positive:
@@ -292,7 +292,7 @@ def _heading_items(text: str, lines: list[Line], headings: frozenset[str]) -> li
 def _resolved(text: str, item: _Item) -> _Item:
     if item.polarity != "neutral":
         return item
-    return _Item(item.start, item.end, _word_polarity(text[item.start : item.end]), item.heading)
+    return _Item(item.start, item.end, word_polarity(text[item.start : item.end]), item.heading)
 
 
 _COUNTED_RE = re.compile(
@@ -355,7 +355,7 @@ def _statements(text: str, lines: list[Line], nlp: object | None) -> list[tuple[
             sentence = squash(text[start:end])
             if end <= start or len(sentence) > 600 or not _is_statement(sentence):
                 continue
-            found.append((start, end, _word_polarity(sentence)))
+            found.append((start, end, word_polarity(sentence)))
     return found
 
 

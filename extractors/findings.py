@@ -8,10 +8,11 @@ Each extractor is pure — ``(Document, nlp) -> list[Finding]`` — and is ident
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from saksfinn.extractors import decisions, experiences, goals, projects
+from saksfinn.extractors import decisions, experiences, goals, projects, prose
 from saksfinn.models.document import Document
 from saksfinn.models.findings import Decision, Experience, Goal, Project
 
@@ -38,17 +39,53 @@ EXTRACTORS: tuple[Extractor, ...] = (
     Extractor(experiences.NAME, experiences.VERSION, experiences.extract_experiences),
     Extractor(projects.NAME, projects.VERSION, projects.extract_projects),
 )
-EXTRACTOR_VERSIONS: dict[str, str] = {e.name: e.id for e in EXTRACTORS}
-"""``{"decisions": "decisions@1", ...}``."""
-FINDINGS_VERSION: str = "+".join(e.id for e in EXTRACTORS)
+PROSE = Extractor(prose.NAME, prose.VERSION, prose.extract_prose)
+"""The learned extractor for findings stated in prose (its version names the model artefact)."""
+ALL_EXTRACTORS: tuple[Extractor, ...] = (*EXTRACTORS, PROSE)
+EXTRACTOR_VERSIONS: dict[str, str] = {e.name: e.id for e in ALL_EXTRACTORS}
+"""``{"decisions": "decisions@1", ..., "prose-model": "prose-model@1-….1"}``."""
+FINDINGS_VERSION: str = "+".join(e.id for e in ALL_EXTRACTORS)
 """All extractor versions in one string (``decisions@1+goals@1+...``): changes when any does."""
 
 
-def extract_findings(doc: Document, nlp: object | None = None) -> list[Finding]:
-    """Every finding of every extractor for ``doc``, ordered by span start then type."""
+def _name_key(name: str) -> str:
+    return re.sub(r"[\s\-–]+", "", name.lower())
+
+
+def merge_model_findings(rule_found: Sequence[Finding], model_found: Sequence[Finding]) -> list[Finding]:
+    """Rule findings, plus the model's findings that the rules do not already have.
+
+    Rules take precedence: a model experience or goal overlapping a rule finding of the
+    same type is dropped, as is a model project whose name a rule project already has
+    (anywhere in the document) or whose span overlaps a rule project. Two model projects
+    with the same name keep the first mention.
+    """
+    out = list(rule_found)
+    names = {_name_key(f.name) for f in rule_found if f.type == "project"}
+    for finding in model_found:
+        same = [f for f in rule_found if f.type == finding.type]
+        if any(f.start < finding.end and finding.start < f.end for f in same):
+            continue
+        if finding.type == "project":
+            key = _name_key(finding.name)
+            if key in names:
+                continue
+            names.add(key)
+        out.append(finding)
+    return out
+
+
+def extract_findings(doc: Document, nlp: object | None = None, use_model: bool = True) -> list[Finding]:
+    """Every finding of every extractor for ``doc``, ordered by span start then type.
+
+    The rules always run; the prose model adds what they miss (:func:`merge_model_findings`)
+    when ``use_model`` and a spaCy pipeline is given (it reads sentence units).
+    """
     found: list[Finding] = []
     for extractor in EXTRACTORS:
         found.extend(extractor.run(doc, nlp))
+    if use_model and nlp is not None:
+        found = merge_model_findings(found, PROSE.run(doc, nlp))
     found.sort(key=lambda f: (f.start, f.type, f.end))
     log.debug("%s: %d findings", doc.document_id[:12], len(found))
     return found

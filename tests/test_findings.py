@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from saksfinn.extractors import decisions
-from saksfinn.extractors.findings import EXTRACTOR_VERSIONS, EXTRACTORS, extract_findings
-from tests.finding_docs import corpus_doc, make_doc
+from saksfinn.extractors.findings import ALL_EXTRACTORS, EXTRACTOR_VERSIONS, EXTRACTORS, extract_findings
+from tests.finding_docs import corpus_doc, make_doc, nlp  # noqa: F401 - fixture
 
 TEXT = (
     "Innstilling til vedtak:\n\nRapporten om Forbedringsprogrammet tas til orientering.\n\nHva saken gjelder\n\n"
@@ -27,12 +27,12 @@ def test_extract_findings_all_types_and_versions():
     assert len({f.finding_id for f in found}) == len(found)
 
 
-def test_whole_corpus_runs_and_spans_are_valid(shared_corpus):
+def test_whole_corpus_runs_and_spans_are_valid(shared_corpus, nlp):  # noqa: F811
     paths = sorted((shared_corpus / "seeds" / "txt").glob("*.txt")) + sorted((shared_corpus / "real" / "text").glob("*.txt"))
     paths += sorted((shared_corpus / "steinkjer").glob("*.txt"))[:40]
     for path in paths:
         doc = corpus_doc(path)
-        for finding in extract_findings(doc):
+        for finding in extract_findings(doc, nlp):  # rules and the prose model
             assert 0 <= finding.start < finding.end <= len(doc.text), path.name
             assert finding.page == doc.page_at(finding.start)
 
@@ -40,4 +40,5 @@ def test_whole_corpus_runs_and_spans_are_valid(shared_corpus):
 def test_findings_version_names_every_extractor():
     from saksfinn.extractors.findings import FINDINGS_VERSION  # noqa: PLC0415
 
-    assert FINDINGS_VERSION.split("+") == [e.id for e in EXTRACTORS]
+    assert FINDINGS_VERSION.split("+") == [e.id for e in ALL_EXTRACTORS]
+    assert ALL_EXTRACTORS[: len(EXTRACTORS)] == EXTRACTORS

@@ -1,0 +1,140 @@
+"""Train the prose classifiers and write the committed artefact (``make train``).
+
+    python eval/prose_train.py            # writes extractors/data/prose_model.{joblib,json}
+
+Data: the gold units of the train and dev documents (``eval/prose_data.py``; the test
+split is never read here). Features: tf-idf word/char n-grams + lexical cues
+(:mod:`saksfinn.extractors.prose_features`), the set chosen in docs/prose_models.md.
+
+Per label (experience, goal, project):
+
+1. out-of-fold scores over train+dev, 5 folds grouped by document (a document's units are
+   never scored by a model that saw it), C chosen from a small grid by out-of-fold AP;
+2. the threshold: lowest raw score from which the out-of-fold precision stays ≥ 0.85
+   (``prose_compare.threshold_for``); the calibrator: isotonic regression of the labels
+   on those out-of-fold scores;
+3. the final classifier refitted on all of train+dev.
+
+Seeded and deterministic: the same annotations give the same version and thresholds.
+The version is ``<schema>-<first 8 hex of sha256(annotations + settings)>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "eval"))
+
+import prose_data  # noqa: E402
+from prose_compare import SEED, TARGET_PRECISION, pr_at, threshold_for  # noqa: E402
+from scipy.sparse import csr_matrix, hstack  # noqa: E402
+from sklearn.isotonic import IsotonicRegression  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.metrics import average_precision_score  # noqa: E402
+from sklearn.model_selection import GroupKFold  # noqa: E402
+
+from saksfinn.extractors import prose_features as pf  # noqa: E402
+from saksfinn.extractors.prose import LABELS, META_PATH, MODEL_PATH, ProseModel  # noqa: E402
+
+SCHEMA = 1
+FOLDS = 5
+C_GRID = (0.3, 1.0, 4.0)
+
+
+def features(vectorizer, examples) -> csr_matrix:
+    tfidf = vectorizer.transform([pf.unit_text(e.text, e.heading) for e in examples])
+    cues = np.array([pf.cues(e.text, e.heading, e.is_item) for e in examples], dtype=np.float32)
+    return hstack([tfidf, csr_matrix(cues)]).tocsr()
+
+
+def classifier(C: float) -> LogisticRegression:
+    return LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=SEED)
+
+
+def folds(examples, groups: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, csr_matrix]]:
+    """(fit rows, scored rows, features) per fold; the vectorizer is fitted on the fit rows only."""
+    out = []
+    for fit_rows, score_rows in GroupKFold(n_splits=FOLDS).split(examples, groups=groups):
+        vectorizer = pf.make_tfidf().fit([pf.unit_text(examples[i].text, examples[i].heading) for i in fit_rows])
+        out.append((fit_rows, score_rows, features(vectorizer, examples)))
+    return out
+
+
+def out_of_fold(split, y: np.ndarray, C: float) -> np.ndarray:
+    """Scores of every example by a model (vectorizer included) fitted without its document."""
+    scores = np.zeros(len(y))
+    for fit_rows, score_rows, X in split:
+        model = classifier(C).fit(X[fit_rows], y[fit_rows])
+        scores[score_rows] = model.predict_proba(X[score_rows])[:, 1]
+    return scores
+
+
+def annotations_digest() -> str:
+    digest = hashlib.sha256()
+    for f in sorted((ROOT / "eval" / "annotations").glob("*.jsonl")):
+        digest.update(f.read_bytes())
+    digest.update(json.dumps({"folds": FOLDS, "C": C_GRID, "seed": SEED, "target": TARGET_PRECISION}).encode())
+    return digest.hexdigest()
+
+
+def main() -> None:
+    t0 = time.perf_counter()
+    data = [e for e in prose_data.build() if not e.weak and e.split in ("train", "dev")]
+    data.sort(key=lambda e: (e.sha256, e.start))
+    groups = np.array([e.sha256 for e in data])
+    print(f"{len(data)} units of {len(set(groups))} documents (train+dev)", file=sys.stderr)
+
+    info: dict = {"units": len(data), "documents": len(set(groups)), "labels": {}}
+    thresholds, calibrators, chosen_C = {}, {}, {}
+    split = folds(data, groups)
+    for label in LABELS:
+        y = np.array([label in e.labels for e in data], dtype=int)
+        best = None
+        for C in C_GRID:
+            oof = out_of_fold(split, y, C)
+            ap = average_precision_score(y, oof)
+            if best is None or ap > best[0] + 1e-9:
+                best = (ap, C, oof)
+        ap, C, oof = best
+        thr = threshold_for(y, oof)
+        precision, recall = pr_at(y.astype(bool), oof >= thr)
+        calibrators[label] = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(oof, y)
+        thresholds[label], chosen_C[label] = float(thr), C
+        info["labels"][label] = {
+            "positives": int(y.sum()), "C": C, "oof_ap": round(float(ap), 3), "threshold": round(float(thr), 4),
+            "oof_precision": round(precision, 3), "oof_recall": round(recall, 3),
+        }
+        print(label, json.dumps(info["labels"][label]), f"{time.perf_counter() - t0:.0f}s", file=sys.stderr)
+
+    vectorizer = pf.make_tfidf().fit([pf.unit_text(e.text, e.heading) for e in data])
+    X = features(vectorizer, data)
+    classifiers = {
+        label: classifier(chosen_C[label]).fit(X, np.array([label in e.labels for e in data], dtype=int))
+        for label in LABELS
+    }
+    version = f"{SCHEMA}-{annotations_digest()[:8]}"
+    model = ProseModel(version, vectorizer, classifiers, calibrators, thresholds, info)
+
+    import joblib
+
+    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
+    tmp = MODEL_PATH.with_suffix(".tmp")
+    joblib.dump(model, tmp, compress=("xz", 6))
+    tmp.replace(MODEL_PATH)
+    meta = {"version": version, "features": "tfidf+cues", "target_precision": TARGET_PRECISION,
+            "thresholds": {k: round(v, 6) for k, v in thresholds.items()}, **info}
+    META_PATH.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    size = MODEL_PATH.stat().st_size / 1e6
+    print(f"wrote {MODEL_PATH.relative_to(ROOT)} ({size:.1f} MB), version {version}, "
+          f"{time.perf_counter() - t0:.0f}s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+"""Learned extractor for findings stated in prose: experiences, goals and projects.
+
+The rule extractors find what a heading or label announces; this one reads every sentence
+unit (:func:`saksfinn.extractors.sentences.sentence_units`) and asks three binary
+classifiers — one per type, logistic regression on tf-idf word/character n-grams of the
+unit (with its section heading) plus cheap lexical cues
+(:mod:`saksfinn.extractors.prose_features`) — whether it states an experience, a goal or
+a project. The model is trained by ``make train`` (``eval/prose_train.py``) from the
+stand-off annotations in ``eval/annotations`` and committed as
+``extractors/data/prose_model.joblib`` with its metadata in ``prose_model.json``.
+
+A unit becomes a finding when the classifier's raw score reaches the type's threshold,
+chosen on held-out predictions for precision ≥ 0.85. Its ``confidence`` is the score
+calibrated (isotonic regression on the same held-out predictions): monotone in the raw
+score, so filtering by confidence never reorders. Every finding names the extractor
+``prose-model@<model version>.<code version>``.
+
+* experience: polarity from the unit's own wording (the rules' polarity words, measured
+  better than a learned polarity model on dev: docs/prose_models.md);
+* goal: with any numeric target, as the goal rule parses it;
+* project: the unit is the description, the name is read from it by
+  :func:`project_name`; a unit with no readable name gives no project.
+
+When the artefact is missing or cannot be loaded the extractor warns once and finds
+nothing: ingest goes on with the rules alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from saksfinn.extractors import prose_features as pf
+from saksfinn.extractors.experiences import word_polarity
+from saksfinn.extractors.goals import parse_target
+from saksfinn.extractors.sentences import Unit, sentence_units
+from saksfinn.extractors.textspans import in_boilerplate, squash
+from saksfinn.extractors.themes import classify_themes
+from saksfinn.models.document import Document
+from saksfinn.models.findings import Experience, Goal, Project
+
+log = logging.getLogger(__name__)
+
+NAME = "prose-model"
+CODE_VERSION = 1
+"""Bump when this module's output can change for the same model artefact."""
+LABELS = ("experience", "goal", "project")
+DATA = Path(__file__).parent / "data"
+MODEL_PATH = DATA / "prose_model.joblib"
+META_PATH = DATA / "prose_model.json"
+
+
+@dataclass
+class ProseModel:
+    """The trained artefact: one vectorizer, per label a classifier, a calibrator and a threshold."""
+
+    version: str
+    vectorizer: Any  # sklearn FeatureUnion over pf.unit_text
+    classifiers: dict[str, Any]  # label -> LogisticRegression on [tf-idf | cues]
+    calibrators: dict[str, Any]  # label -> IsotonicRegression raw score -> probability
+    thresholds: dict[str, float]  # label -> raw score at which a unit becomes a finding
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def scores(self, texts: list[str], headings: list[str | None], items: list[bool]) -> dict[str, np.ndarray]:
+        """Raw classifier scores per label for the units given."""
+        from scipy.sparse import csr_matrix, hstack
+
+        if not texts:
+            return {label: np.zeros(0) for label in self.classifiers}
+        tfidf = self.vectorizer.transform([pf.unit_text(t, h) for t, h in zip(texts, headings)])
+        cues = np.array([pf.cues(t, h, i) for t, h, i in zip(texts, headings, items)], dtype=np.float32)
+        features = hstack([tfidf, csr_matrix(cues)]).tocsr()
+        return {label: clf.predict_proba(features)[:, 1] for label, clf in self.classifiers.items()}
+
+    def confidence(self, label: str, raw: np.ndarray) -> np.ndarray:
+        """Calibrated probability for raw scores (non-decreasing in ``raw``), in [0, 1]."""
+        return np.clip(self.calibrators[label].predict(np.asarray(raw, dtype=float)), 0.0, 1.0)
+
+
+def model_version() -> str:
+    """The committed artefact's version from its metadata, ``"none"`` when absent."""
+    try:
+        return str(json.loads(META_PATH.read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError):
+        return "none"
+
+
+def extractor_id(version: str) -> str:
+    return f"{NAME}@{version}.{CODE_VERSION}"
+
+
+VERSION = f"{model_version()}.{CODE_VERSION}"
+EXTRACTOR = f"{NAME}@{VERSION}"
+
+
+@functools.lru_cache(maxsize=4)
+def load_model(path: Path = MODEL_PATH) -> ProseModel | None:
+    """The artefact at ``path`` (cached); ``None`` with a warning when missing or broken."""
+    try:
+        import joblib
+
+        model = joblib.load(path)
+    except Exception as exc:  # noqa: BLE001 - any unreadable artefact means: rules only
+        message = f"prose model not loaded ({path.name}: {type(exc).__name__}: {exc}); prose findings off"
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
+        log.warning(message)
+        return None
+    if not isinstance(model, ProseModel):
+        message = f"prose model not loaded ({path.name}: not a ProseModel); prose findings off"
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
+        log.warning(message)
+        return None
+    return model
+
+
+# --- project names --------------------------------------------------------------------
+
+_PROJECT_WORD = r"(?:prosjekt|program|pilot|satsing|satsning|nettverk|initiativ|tiltak|portal|kontor)"
+_QUOTED_RE = re.compile(r"[«\"“](?P<name>[^»\"”\n]{3,80})[»\"”]")
+_COMPOUND_RE = re.compile(
+    rf"(?P<name>\b[A-ZÆØÅ][\wæøåÆØÅ-]*{_PROJECT_WORD}[\wæøå]*(?:\s+(?:19|20)\d\d(?:[–-]\d{{2,4}})?)?)"
+)
+_LOWER_COMPOUND_RE = re.compile(
+    rf"(?P<name>\b[a-zæøå][\wæøå-]{{3,}}{_PROJECT_WORD}(?:et|en|a)?(?:\s+(?:19|20)\d\d(?:[–-]\d{{2,4}})?)?)\b"
+)
+_CAPITAL_PHRASE_RE = re.compile(
+    r"(?<=[\wæøå,:] )(?P<name>[A-ZÆØÅ][\wæøåÆØÅ-]{2,}(?:\s+(?:for|og|i|på|til|av|mot|med|[A-ZÆØÅ0-9][\wæøåÆØÅ-]*)){0,5})"
+)
+_GENERIC = {
+    "prosjektet", "programmet", "prosjekt", "program", "prosjektene", "tiltaket", "tiltak", "tiltakene",
+    "piloten", "pilot", "satsingen", "nettverket", "delprosjektet", "forprosjektet", "hovedprosjektet",
+    "pilotprosjektet", "utviklingsprosjektet", "utviklingsprogrammet", "kontoret", "portalen",
+}
+_SENTENCE_END = re.compile(r"[.!?:;]\s*$")
+_MARKER_RE = re.compile(r"^\s*(?:[•●▪■◦○·\-–—*►✓]|\(?\d{1,2}[.)]|\(?[a-zæøå][.)])\s+")
+
+
+def _clean(name: str) -> str:
+    name = squash(name).strip(" .,:;-–«»\"“”*()")
+    return re.sub(r"\s+(?:for|og|i|på|til|av|mot|med)$", "", name)
+
+
+def project_name(text: str) -> str | None:
+    """The project named in a unit, or ``None``.
+
+    In order: a short unit (1–8 words, no sentence end, capitalised — a list item or a
+    heading-like line) is a name as a whole; else a quoted name; else a compound ending
+    in a project word, with an optional year ("Lederlæringsprogram 2014"); else a
+    capitalised phrase inside the sentence ("… i Serviceportalen …").
+    """
+    body = _MARKER_RE.sub("", squash(text))
+    words = body.split()
+    if 1 <= len(words) <= 8 and body[:1].isupper() and not _SENTENCE_END.search(body):
+        name = _clean(body)
+        if name.lower() not in _GENERIC and len(name) >= 3:
+            return name
+    for rx in (_QUOTED_RE, _COMPOUND_RE, _LOWER_COMPOUND_RE):
+        for match in rx.finditer(body):
+            name = _clean(match.group("name"))
+            if name.lower() not in _GENERIC and len(name) >= 3:
+                return name[0].upper() + name[1:] if rx is _LOWER_COMPOUND_RE else name
+    for match in _CAPITAL_PHRASE_RE.finditer(body):
+        name = _clean(match.group("name"))
+        if name.lower() not in _GENERIC and len(name) >= 4:
+            return name
+    return None
+
+
+# --- the extractor --------------------------------------------------------------------
+
+
+def _finding(label: str, doc: Document, unit: Unit, confidence: float, extractor: str):
+    text = squash(unit.text)
+    common = dict(
+        document_id=doc.document_id,
+        page=doc.page_at(unit.start),
+        section=unit.heading,
+        start=unit.start,
+        end=unit.end,
+        text=text,
+        extractor=extractor,
+        confidence=round(float(confidence), 4),
+    )
+    if label == "experience":
+        return Experience(**common, themes=classify_themes(f"{text} {unit.heading or ''}"),
+                          polarity=word_polarity(text), kind="prose")
+    if label == "goal":
+        target, value, unit_name = parse_target(text)
+        return Goal(**common, themes=classify_themes(f"{text} {unit.heading or ''}"), kind="mål",
+                    target=target, target_value=value, target_unit=unit_name)
+    name = project_name(unit.text)
+    if name is None:
+        return None
+    at = unit.text.find(name)
+    if at >= 0:  # the finding's span is the name when it is written as such
+        common.update(start=unit.start + at, end=unit.start + at + len(name), text=name)
+    kind = next((k for k in ("pilot", "program", "nettverk", "satsing", "tiltak") if k in name.lower()), "prosjekt")
+    return Project(**common, themes=classify_themes(f"{name} {text}"), name=name, kind=kind,
+                   description=text if text != name else None)
+
+
+def extract_prose(doc: Document, nlp: object, model: ProseModel | None = None) -> list:
+    """Model findings of ``doc`` (experiences, goals, projects), in text order.
+
+    ``model`` defaults to the committed artefact; with none loadable this returns ``[]``.
+    """
+    model = model if model is not None else load_model()
+    if model is None or nlp is None:
+        return []
+    units = [u for u in sentence_units(doc, nlp) if not in_boilerplate(doc, u.start)]
+    scores = model.scores([u.text for u in units], [u.heading for u in units], [u.is_item for u in units])
+    extractor = extractor_id(model.version)
+    found = []
+    for label in LABELS:
+        if label not in scores:
+            continue
+        raw = scores[label]
+        hits = np.flatnonzero(raw >= model.thresholds[label])
+        if not len(hits):
+            continue
+        confidence = model.confidence(label, raw[hits])
+        for i, c in zip(hits, confidence):
+            finding = _finding(label, doc, units[i], c, extractor)
+            if finding is not None:
+                found.append(finding)
+    found.sort(key=lambda f: (f.start, f.type))
+    log.debug("%s: %d prose findings", doc.document_id[:12], len(found))
+    return found
