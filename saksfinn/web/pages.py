@@ -28,7 +28,6 @@ from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
 from saksfinn.web import charts
 from saksfinn.web.data import checked, document_view, filtered_rows, rows_for_hits, year_span
 from saksfinn.web.params import FORM, ExportParams, SearchParams, error_text, form_values, is_document_id
-from saksfinn.web.source_html import SOURCE_CSP, sanitised_page
 from saksfinn.web.state import AppState
 
 log = logging.getLogger(__name__)
@@ -251,7 +250,11 @@ def source_file(request: Request, document_id: str) -> Response:
                             filename=f"{document_id[:12]}.pdf")
     if row.get("media_type") == "text/html":
         try:
+            from saksfinn.web.source_html import SOURCE_CSP, sanitised_page  # nh3: loaded when first needed
+
             html = sanitised_page(path.read_bytes(), title=row.get("title"))
+        except ImportError as exc:  # an install without nh3 (a declared dependency): text is still safe
+            log.warning("HTML sources are served as text: %s", exc)
         except SaksfinnError as exc:  # stored bytes this version cannot decode: fall back to text
             log.warning("stored HTML of %s not shown as HTML: %s", document_id, exc)
         else:
