@@ -59,6 +59,30 @@ def list_watches(store: Store) -> list[dict[str, Any]]:
         return [dict(r) for r in rows]
 
 
+def get_watch(store: Store, watch_id: str) -> dict[str, Any] | None:
+    """The saved search with this id, or None."""
+    with store.engine.connect() as conn:
+        row = conn.execute(select(t.watches).where(t.watches.c.watch_id == watch_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def watch_matches(store: Store, watch_id: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    """The documents this saved search has matched, newest first (by when they were stored):
+    the fields of a per-watch JSON line plus ``found`` (the document's ``ingested_at``, aware)
+    and ``doc_type``. Documents no longer in the store are left out."""
+    with store.engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(
+            select(t.watch_hits, t.watches.c.query, t.documents.c.ingested_at, t.documents.c.doc_type)
+            .join(t.watches, t.watches.c.watch_id == t.watch_hits.c.watch_id)
+            .join(t.documents, t.documents.c.document_id == t.watch_hits.c.document_id)
+            .where(t.watch_hits.c.watch_id == watch_id)
+        ).mappings()]
+    rows.sort(key=lambda r: (_aware(r["ingested_at"]) or dt.datetime.min.replace(tzinfo=OSLO), r["document_id"]),
+              reverse=True)
+    return [{**_line(store, r), "found": _aware(r["ingested_at"]) or _aware(r["notified_at"]), "doc_type": r["doc_type"]}
+            for r in rows[:limit]]
+
+
 def watch_label(watch: dict[str, Any]) -> str:
     """«query» and its filters, as a person recognises the saved search."""
     filters = watch.get("filters") or {}

@@ -361,7 +361,8 @@ def watch_add(
 
     store = _store(_settings())
     watch_id = add_watch(store, query, municipality=_municipality(store, municipality), type=vocab.hit_type(type))
-    console.print(f"Saved search {watch_id}: {query}", markup=False, highlight=False)
+    console.print(f"Lagret søk {watch_id}: {query}\nAtom-feed (når `saksfinn serve` kjører): /feeds/watch/{watch_id}.atom",
+                  markup=False, highlight=False)
 
 
 @watch_app.command("list")

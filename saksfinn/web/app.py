@@ -1,7 +1,8 @@
 """The web app for advisers: ``create_app(settings)`` → FastAPI.
 
 * ``/`` search page, ``/dokument/{id}`` document page, ``/oversikt`` charts,
-  ``/eksport`` CSV/Excel of the current search, ``/files/{id}`` the source file;
+  ``/eksport`` CSV/Excel of the current search, ``/files/{id}`` the source file,
+  ``/feeds/watch/{id}.atom`` the Atom feed of a saved search;
 * ``/api/search``, ``/api/documents/{id}``, ``/api/findings``, ``/api/health``,
   ``POST /api/ingest`` (token); the schema at ``/openapi.json``.
 

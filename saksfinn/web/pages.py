@@ -221,6 +221,26 @@ def export(request: Request) -> Response:
         "Content-Disposition": f'attachment; filename="saksfinn-funn-{stamp}.{params.format}"'})
 
 
+WATCH_ID = re.compile(r"^w[0-9a-f]{10}$")  # as flows.watches.add_watch makes them
+
+
+@router.get("/feeds/watch/{watch_id}.atom")
+def watch_feed(request: Request, watch_id: str) -> Response:
+    """Atom feed of a saved search: the documents it matched, newest first."""
+    from saksfinn.flows.watches import get_watch, watch_matches
+    from saksfinn.web.feeds import FEED_ENTRIES, MEDIA_TYPE
+    from saksfinn.web.feeds import watch_feed as atom
+
+    store = _state(request).store
+    watch = get_watch(store, watch_id) if WATCH_ID.match(watch_id) else None
+    if watch is None:
+        return error_page(request, 404, "Fant ikke det lagrede søket",
+                          "Det finnes ikke noe lagret søk med denne id-en. Se «saksfinn watch list» for id-ene.")
+    body = atom(watch, watch_matches(store, watch_id, limit=FEED_ENTRIES), base_url=str(request.base_url),
+                date_text=norwegian_date, type_label=DOC_TYPE_LABELS)
+    return Response(body, media_type=MEDIA_TYPE)
+
+
 FAVICON = Path(__file__).parent / "static" / "favicon.ico"
 
 
