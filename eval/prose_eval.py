@@ -130,7 +130,8 @@ def main() -> None:
     if model is None:
         sys.exit("no prose model: run make train")
     examples = [e for e in prose_data.build() if not e.weak and e.split == args.split]
-    paths = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in annotate.corpus_files()}
+    files = annotate.corpus_files() + sorted(p for p in prose_data.SAMPLE.rglob("*") if p.suffix in {".txt", ".pdf"})
+    paths = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in files}
     result = {
         "split": args.split, "model_version": model.version,
         "documents": len({e.sha256 for e in examples}), "units": len(examples),

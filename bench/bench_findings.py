@@ -1,0 +1,68 @@
+"""Finding extraction on ../shared/corpus: rules alone vs rules + the prose model, side by side.
+
+    .venv/bin/python bench/bench_findings.py [--corpus ../shared/corpus] [--limit N]
+
+Documents are read and sectioned once (not timed); then, per document, ``extract_findings``
+with ``use_model=False`` and with the model, each timed over the whole corpus, plus the
+count of findings each adds. The share of a cold ingest is printed by ``bench/run_all.py``
+(stage ``extract``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    parser.add_argument("--limit", type=int, default=0)
+    args = parser.parse_args()
+    if not args.corpus.is_dir():
+        print(f"no corpus at {args.corpus}: skipped")
+        return 0
+    from saksfinn.extractors.analyse import analyse_document
+    from saksfinn.extractors.findings import extract_findings
+    from saksfinn.extractors.nlp import build_nlp
+    from saksfinn.extractors.prose import load_model
+    from saksfinn.extractors.read import read_document
+
+    paths = sorted(p for p in args.corpus.rglob("*") if p.suffix.lower() in {".txt", ".pdf"})
+    paths = paths[: args.limit] if args.limit else paths
+    docs = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+            doc = read_document(data, source=path.name, document_id=hashlib.sha256(data).hexdigest(), ocr="off")
+            docs.append(analyse_document(doc, path=str(path)))
+        except Exception as exc:  # noqa: BLE001 - a bad file is skipped, not the bench
+            print(f"  skipped {path.name}: {exc}", file=sys.stderr)
+    nlp = build_nlp()
+    load_model()  # loading the artefact once is start-up, not per-document cost
+    extract_findings(docs[0], nlp)  # warm caches
+    rows = {}
+    for label, use_model in (("rules", False), ("rules+model", True)):
+        counts: Counter[str] = Counter()
+        started = time.perf_counter()
+        for doc in docs:
+            for f in extract_findings(doc, nlp, use_model=use_model):
+                counts["model" if f.extractor.startswith("prose-model") else f.type] += 1
+        rows[label] = (time.perf_counter() - started, counts)
+    print(f"{len(docs)} documents, {sum(len(d.text) for d in docs) / 1e6:.1f} M characters")
+    print(f"{'extractors':<14}{'seconds':>9}{'ms/doc':>9}  findings")
+    for label, (seconds, counts) in rows.items():
+        print(f"{label:<14}{seconds:>9.2f}{1000 * seconds / len(docs):>9.1f}  {dict(sorted(counts.items()))}")
+    rules, both = rows["rules"][0], rows["rules+model"][0]
+    print(f"model cost: {both - rules:.2f} s ({both / rules:.1f}x the rules alone)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
