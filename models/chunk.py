@@ -38,6 +38,8 @@ class Chunk(Record):
     polarity: str | None = None
     themes: tuple[str, ...] = ()
     finding_id: str | None = None
+    extractor: str | None = None  # a finding chunk: the finding's extractor; None for passages
+    confidence: float | None = Field(None, ge=0.0, le=1.0)  # a finding chunk: the finding's; None for passages
     context: str | None = None  # headings standing alone just before the text ("Lean … / Bakgrunn")
 
     @property
@@ -76,6 +78,8 @@ class Hit(Record):
     themes: tuple[str, ...] = ()
     chunk_id: str
     finding_id: str | None = None
+    extractor: str | None = None  # for a finding: the extractor that made it ("name@version")
+    confidence: float | None = None  # for a finding: 1.0 for rules, a model's calibrated probability
     scores: dict[str, float] = {}  # per channel: {"bm25": .., "dense": ..}
     alternates: tuple[str, ...] = ()  # document ids of the same document in other formats (twins)
 
@@ -90,7 +94,9 @@ class SearchFilters(Record):
 
     ``year_from``/``year_to`` are inclusive and compare with ``Chunk.date``'s year
     (chunks without a date are excluded when either is set). ``type`` is a finding
-    type or ``"passage"``; ``theme`` must be one of the chunk's ``themes``.
+    type or ``"passage"``; ``theme`` must be one of the chunk's ``themes``;
+    ``min_confidence`` drops findings whose ``confidence`` is below it (a finding without
+    one counts as a rule's, 1.0; passages are text, not claims, and always pass).
     String fields compare case-insensitively.
     """
 
@@ -101,6 +107,7 @@ class SearchFilters(Record):
     type: str | None = None
     polarity: str | None = None
     theme: str | None = None
+    min_confidence: float | None = Field(None, ge=0.0, le=1.0)  # findings below it are left out; passages stay
 
     def is_empty(self) -> bool:
         return all(v is None for v in self.model_dump().values())

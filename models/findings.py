@@ -81,5 +81,14 @@ class Project(Finding):
     description: str | None = None
 
 
+MODEL_EXTRACTOR = "prose-model"
+"""Name of the learned extractor: its findings carry ``extractor="prose-model@…"``."""
+
+
+def is_model_extractor(extractor: str | None) -> bool:
+    """Whether ``extractor`` (``name@version``) is a learned model rather than a rule."""
+    return bool(extractor) and extractor.split("@", 1)[0] == MODEL_EXTRACTOR  # type: ignore[union-attr]
+
+
 AnyFinding = Annotated[Union[Decision, Goal, Experience, Project], Field(discriminator="type")]
 FINDING_TYPES: tuple[str, ...] = ("decision", "goal", "experience", "project")

@@ -50,7 +50,7 @@ from saksfinn.models.findings import Finding
 
 log = logging.getLogger(__name__)
 
-CHUNKER_VERSION = "chunks@9"
+CHUNKER_VERSION = "chunks@10"
 """Bump when chunk boundaries or texts change: stored documents are then re-chunked."""
 SKIPPED_SECTION_KINDS = frozenset({"boilerplate"})
 ATTACHMENT_LINE_WORDS = 14
@@ -172,6 +172,8 @@ def finding_chunk(doc: Document, finding: Finding) -> Chunk:
         polarity=getattr(finding, "polarity", None),
         themes=finding.themes,
         finding_id=finding.finding_id,
+        extractor=finding.extractor,
+        confidence=finding.confidence,
     )
 
 

@@ -123,6 +123,20 @@ class Generation:
             for theme in json.loads(r[6]):
                 by_theme.setdefault(theme.lower(), []).append(row)
         self.theme_rows = {t: np.array(v, dtype=np.int64) for t, v in by_theme.items()}
+        self.confidence = self._load_confidence(len(rows))
+
+    def _load_confidence(self, n: int) -> np.ndarray:
+        """Each row's finding confidence; 1.0 for passages, rule findings and generations
+        written before the column existed (their findings all came from rules)."""
+        out = np.ones(n, dtype=np.float32)
+        with self._db_lock:
+            try:
+                rows = self._db.execute("SELECT row, confidence FROM chunks WHERE confidence IS NOT NULL").fetchall()
+            except sqlite3.OperationalError:  # an older generation: no confidence column
+                return out
+        for row, value in rows:
+            out[row] = value
+        return out
 
     def mask(self, filters: SearchFilters) -> np.ndarray | None:
         """Rows passing ``filters`` as a boolean array, or ``None`` when unfiltered."""
@@ -138,6 +152,8 @@ class Generation:
             mask &= (self.years >= filters.year_from) & (self.years >= 0)
         if filters.year_to is not None:
             mask &= (self.years <= filters.year_to) & (self.years >= 0)
+        if filters.min_confidence is not None:
+            mask &= self.confidence >= np.float32(filters.min_confidence)
         if filters.theme is not None:
             theme_mask = np.zeros(self.size, dtype=bool)
             theme_mask[self.theme_rows.get(filters.theme.lower(), np.zeros(0, dtype=np.int64))] = True
@@ -314,10 +330,10 @@ def _write_meta(path: Path, chunks: Sequence[Chunk]) -> None:
     try:
         db.execute(
             "CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT, document_id TEXT, municipality TEXT,"
-            " doc_type TEXT, type TEXT, polarity TEXT, year INTEGER, themes TEXT, record TEXT)"
+            " doc_type TEXT, type TEXT, polarity TEXT, year INTEGER, themes TEXT, record TEXT, confidence REAL)"
         )
         db.executemany(
-            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 (
                     row,
@@ -330,6 +346,7 @@ def _write_meta(path: Path, chunks: Sequence[Chunk]) -> None:
                     c.year if c.year is not None else (c.date.year if c.date else None),
                     json.dumps(list(c.themes), ensure_ascii=False),
                     c.model_dump_json(),
+                    c.confidence,
                 )
                 for row, c in enumerate(chunks)
             ),
@@ -515,5 +532,7 @@ def _hit(rank: int, score: float, chunk: Chunk, scores: dict[str, float], analyz
         themes=chunk.themes,
         chunk_id=chunk.chunk_id,
         finding_id=chunk.finding_id,
+        extractor=chunk.extractor,
+        confidence=chunk.confidence,
         scores=scores,
     )

@@ -50,7 +50,15 @@ def filtered_rows(store: Store, params: FindingParams) -> Iterator[dict[str, Any
             continue
         if params.year_to and (row["year"] is None or row["year"] > params.year_to):
             continue
+        if params.min_confidence is not None and _confidence(row) < params.min_confidence:
+            continue
         yield row
+
+
+def _confidence(row: dict[str, Any]) -> float:
+    """A row's confidence; a row without one is a rule's finding (1.0)."""
+    value = row.get("confidence")
+    return 1.0 if value is None else float(value)
 
 
 def page_of(rows: Iterable[dict[str, Any]], offset: int, limit: int) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from saksfinn.index.exports.export import render
 from saksfinn.models import DocType
 from saksfinn.models.chunk import MARK_END, MARK_START
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
+from saksfinn.models.findings import is_model_extractor
 from saksfinn.web import charts
 from saksfinn.web.data import checked, document_view, filtered_rows, rows_for_hits, year_span
 from saksfinn.web.params import FORM, ExportParams, SearchParams, error_text, form_values, is_document_id
@@ -72,10 +73,24 @@ def norwegian_date(value: Any) -> str:
     return ""
 
 
+def percent(value: Any) -> str:
+    """A confidence in [0, 1] as Norwegian writes a percentage: 0.724 → "72 %"."""
+    try:
+        return f"{round(float(value) * 100)}\u00a0%"
+    except (TypeError, ValueError):
+        return ""
+
+
+CONFIDENCE_CHOICES = (("0.5", "minst 50 %"), ("0.7", "minst 70 %"), ("0.85", "minst 85 %"),
+                      ("1", "bare regelfunn (100 %)"))
+"""The search form's *Sikkerhet* choices (any value in 0–1 works in the address)."""
+
 TEMPLATES.env.filters["marked"] = marked
 TEMPLATES.env.filters["dato"] = norwegian_date
+TEMPLATES.env.filters["prosent"] = percent
 TEMPLATES.env.globals.update(
     TYPE_LABELS=TYPE_LABELS, POLARITY_LABELS=POLARITY_LABELS, DOC_TYPE_LABELS=DOC_TYPE_LABELS, THEMES=THEMES,
+    is_model=is_model_extractor, CONFIDENCE_CHOICES=CONFIDENCE_CHOICES,
 )
 
 

@@ -51,6 +51,11 @@ class _Filters(BaseModel):
     theme: ThemeId | None = Field(None, description="Tema-id")
     year_from: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR, description="Fra og med år")
     year_to: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR, description="Til og med år")
+    min_confidence: float | None = Field(
+        None, ge=0.0, le=1.0, allow_inf_nan=False,
+        description="Minste sikkerhet for funn, 0–1 (regler gir 1,0; modellfunn sin kalibrerte sannsynlighet); "
+                    "tekstutdrag tas alltid med",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -94,7 +99,7 @@ class SearchParams(_Filters):
         return {
             "top": self.top, "mode": self.mode, "municipality": self.municipality, "type": self.type,
             "doc_type": self.doc_type, "polarity": self.polarity, "theme": self.theme,
-            "year_from": self.year_from, "year_to": self.year_to,
+            "year_from": self.year_from, "year_to": self.year_to, "min_confidence": self.min_confidence,
         }
 
 
@@ -128,7 +133,7 @@ class ExportParams(_Filters):
 
 def form_values(query: dict[str, str]) -> dict[str, str]:
     """The query string as given, for refilling the search form (never trusted beyond that)."""
-    keys = ("q", "municipality", "doc_type", "type", "polarity", "theme", "year_from", "year_to")
+    keys = ("q", "municipality", "doc_type", "type", "polarity", "theme", "year_from", "year_to", "min_confidence")
     return {k: query.get(k, "")[:MAX_QUERY_CHARS] for k in keys}
 
 
