@@ -5,7 +5,7 @@
 Two views, on the gold units of the split's documents:
 
 * **model**: the prose classifiers alone, per unit — average precision, and precision /
-  recall at the committed thresholds;
+  recall at the committed thresholds of each operating point (0.85, 0.7, 0.5);
 * **product**: ``extract_findings`` (rules + model, as ingest runs it) on each document.
   A gold unit of a type is *found* when a finding of that type overlaps it; a finding is
   *right* when it overlaps a gold unit of its type. Experiences also count polarity
@@ -35,7 +35,7 @@ import annotate  # noqa: E402
 import prose_data  # noqa: E402
 from sklearn.metrics import average_precision_score  # noqa: E402
 
-from saksfinn.extractors.prose import LABELS, load_model  # noqa: E402
+from saksfinn.extractors.prose import LABELS, PRECISION_LEVELS, load_model  # noqa: E402
 
 
 def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
@@ -46,12 +46,12 @@ def _key(name: str) -> str:
     return "".join(name.lower().split()).strip(".,:;«»\"")
 
 
-def model_view(model, examples) -> dict:
+def model_view(model, examples, precision: float) -> dict:
     scores = model.scores([e.text for e in examples], [e.heading for e in examples], [e.is_item for e in examples])
     out = {}
     for label in LABELS:
         y = np.array([label in e.labels for e in examples])
-        hit = scores[label] >= model.thresholds[label]
+        hit = scores[label] >= model.threshold(label, precision)
         tp = int((y & hit).sum())
         confusions = Counter(
             (examples[i].labels or ["other"])[0] for i in np.flatnonzero(hit & ~y)
@@ -67,7 +67,7 @@ def model_view(model, examples) -> dict:
     return out
 
 
-def product_view(examples, paths: dict[str, Path]) -> dict:
+def product_view(examples, paths: dict[str, Path], precision: float) -> dict:
     from saksfinn.extractors.findings import extract_findings
     from saksfinn.extractors.nlp import build_nlp
 
@@ -78,7 +78,7 @@ def product_view(examples, paths: dict[str, Path]) -> dict:
     tally = {label: Counter() for label in LABELS}
     for sha, units in sorted(by_doc.items()):
         _, doc = annotate.load(paths[sha])
-        findings = [f for f in extract_findings(doc, nlp) if f.type in LABELS]
+        findings = [f for f in extract_findings(doc, nlp, precision=precision) if f.type in LABELS]
         for label in LABELS:
             gold = [u for u in units if label in u.labels]
             mine = [f for f in findings if f.type == label]
@@ -135,8 +135,10 @@ def main() -> None:
     result = {
         "split": args.split, "model_version": model.version,
         "documents": len({e.sha256 for e in examples}), "units": len(examples),
-        "model": model_view(model, examples),
-        "product": product_view(examples, paths),
+        "operating_points": {
+            str(p): {"model": model_view(model, examples, p), "product": product_view(examples, paths, p)}
+            for p in sorted(PRECISION_LEVELS, reverse=True)
+        },
     }
     text = json.dumps(result, indent=1, ensure_ascii=False)
     print(text)

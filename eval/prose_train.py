@@ -41,7 +41,7 @@ from sklearn.metrics import average_precision_score  # noqa: E402
 from sklearn.model_selection import GroupKFold  # noqa: E402
 
 from saksfinn.extractors import prose_features as pf  # noqa: E402
-from saksfinn.extractors.prose import LABELS, META_PATH, MODEL_PATH, ProseModel  # noqa: E402
+from saksfinn.extractors.prose import LABELS, META_PATH, MODEL_PATH, PRECISION_LEVELS, ProseModel  # noqa: E402
 
 SCHEMA = 1
 FOLDS = 5
@@ -80,7 +80,8 @@ def annotations_digest() -> str:
     digest = hashlib.sha256()
     for f in sorted((ROOT / "eval" / "annotations").glob("*.jsonl")):
         digest.update(f.read_bytes())
-    digest.update(json.dumps({"folds": FOLDS, "C": C_GRID, "seed": SEED, "target": TARGET_PRECISION}).encode())
+    digest.update(json.dumps({"folds": FOLDS, "C": C_GRID, "seed": SEED, "target": TARGET_PRECISION,
+                              "levels": PRECISION_LEVELS}).encode())
     return digest.hexdigest()
 
 
@@ -92,7 +93,7 @@ def main() -> None:
     print(f"{len(data)} units of {len(set(groups))} documents (train+dev)", file=sys.stderr)
 
     info: dict = {"units": len(data), "documents": len(set(groups)), "labels": {}}
-    thresholds, calibrators, chosen_C = {}, {}, {}
+    thresholds, calibrators, chosen_C, levels = {}, {}, {}, {}
     split = folds(data, groups)
     for label in LABELS:
         y = np.array([label in e.labels for e in data], dtype=int)
@@ -107,9 +108,13 @@ def main() -> None:
         precision, recall = pr_at(y.astype(bool), oof >= thr)
         calibrators[label] = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(oof, y)
         thresholds[label], chosen_C[label] = float(thr), C
+        levels[label] = {str(level): float(threshold_for(y, oof, level)) for level in PRECISION_LEVELS}
+        at_level = {k: pr_at(y.astype(bool), oof >= v) for k, v in levels[label].items()}
         info["labels"][label] = {
             "positives": int(y.sum()), "C": C, "oof_ap": round(float(ap), 3), "threshold": round(float(thr), 4),
             "oof_precision": round(precision, 3), "oof_recall": round(recall, 3),
+            "levels": {k: {"threshold": round(levels[label][k], 4), "oof_precision": round(p, 3), "oof_recall": round(r, 3)}
+                       for k, (p, r) in at_level.items()},
         }
         print(label, json.dumps(info["labels"][label]), f"{time.perf_counter() - t0:.0f}s", file=sys.stderr)
 
@@ -120,7 +125,7 @@ def main() -> None:
         for label in LABELS
     }
     version = f"{SCHEMA}-{annotations_digest()[:8]}"
-    model = ProseModel(version, vectorizer, classifiers, calibrators, thresholds, info)
+    model = ProseModel(version, vectorizer, classifiers, calibrators, thresholds, info, levels)
 
     import joblib
 
@@ -129,7 +134,8 @@ def main() -> None:
     joblib.dump(model, tmp, compress=("xz", 6))
     tmp.replace(MODEL_PATH)
     meta = {"version": version, "features": "tfidf+cues", "target_precision": TARGET_PRECISION,
-            "thresholds": {k: round(v, 6) for k, v in thresholds.items()}, **info}
+            "thresholds": {k: round(v, 6) for k, v in thresholds.items()},
+            "levels": {k: {p: round(t, 6) for p, t in v.items()} for k, v in levels.items()}, **info}
     META_PATH.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     size = MODEL_PATH.stat().st_size / 1e6
     print(f"wrote {MODEL_PATH.relative_to(ROOT)} ({size:.1f} MB), version {version}, "

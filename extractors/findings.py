@@ -48,6 +48,14 @@ FINDINGS_VERSION: str = "+".join(e.id for e in ALL_EXTRACTORS)
 """All extractor versions in one string (``decisions@1+goals@1+...``): changes when any does."""
 
 
+def findings_version(precision: float = prose.DEFAULT_PRECISION) -> str:
+    """:data:`FINDINGS_VERSION` for the prose model's operating point ``precision``."""
+    prose.check_precision(precision)
+    if precision == prose.DEFAULT_PRECISION:
+        return FINDINGS_VERSION
+    return "+".join([*(e.id for e in EXTRACTORS), prose.extractor_id(prose.model_version(), precision)])
+
+
 def _name_key(name: str) -> str:
     return re.sub(r"[\s\-–]+", "", name.lower())
 
@@ -75,17 +83,20 @@ def merge_model_findings(rule_found: Sequence[Finding], model_found: Sequence[Fi
     return out
 
 
-def extract_findings(doc: Document, nlp: object | None = None, use_model: bool = True) -> list[Finding]:
+def extract_findings(
+    doc: Document, nlp: object | None = None, use_model: bool = True, precision: float = prose.DEFAULT_PRECISION
+) -> list[Finding]:
     """Every finding of every extractor for ``doc``, ordered by span start then type.
 
     The rules always run; the prose model adds what they miss (:func:`merge_model_findings`)
-    when ``use_model`` and a spaCy pipeline is given (it reads sentence units).
+    when ``use_model`` and a spaCy pipeline is given (it reads sentence units), at the
+    operating point ``precision``.
     """
     found: list[Finding] = []
     for extractor in EXTRACTORS:
         found.extend(extractor.run(doc, nlp))
     if use_model and nlp is not None:
-        found = merge_model_findings(found, PROSE.run(doc, nlp))
+        found = merge_model_findings(found, prose.extract_prose(doc, nlp, precision=precision))
     found.sort(key=lambda f: (f.start, f.type, f.end))
     log.debug("%s: %d findings", doc.document_id[:12], len(found))
     return found

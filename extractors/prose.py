@@ -10,7 +10,8 @@ stand-off annotations in ``eval/annotations`` and committed as
 ``extractors/data/prose_model.joblib`` with its metadata in ``prose_model.json``.
 
 A unit becomes a finding when the classifier's raw score reaches the type's threshold,
-chosen on held-out predictions for precision ≥ 0.85. Its ``confidence`` is the score
+chosen on held-out predictions for precision ≥ 0.85 (the default operating point; the
+artefact also holds thresholds for 0.7 and 0.5, chosen with ``SAKSFINN_PROSE_PRECISION``). Its ``confidence`` is the score
 calibrated (isotonic regression on the same held-out predictions): monotone in the raw
 score, so filtering by confidence never reorders. Every finding names the extractor
 ``prose-model@<model version>.<code version>``.
@@ -53,6 +54,9 @@ NAME = "prose-model"
 CODE_VERSION = 1
 """Bump when this module's output can change for the same model artefact."""
 LABELS = ("experience", "goal", "project")
+PRECISION_LEVELS = (0.5, 0.7, 0.85)
+"""Operating points the artefact has thresholds for (out-of-fold precision ≥ level)."""
+DEFAULT_PRECISION = 0.85
 DATA = Path(__file__).parent / "data"
 MODEL_PATH = DATA / "prose_model.joblib"
 META_PATH = DATA / "prose_model.json"
@@ -68,6 +72,16 @@ class ProseModel:
     calibrators: dict[str, Any]  # label -> IsotonicRegression raw score -> probability
     thresholds: dict[str, float]  # label -> raw score at which a unit becomes a finding
     info: dict[str, Any] = field(default_factory=dict)
+    levels: dict[str, dict[str, float]] = field(default_factory=dict)  # label -> {"0.5": raw threshold, ...}
+
+    def threshold(self, label: str, precision: float = DEFAULT_PRECISION) -> float:
+        """Raw score at which a unit becomes a finding for the operating point ``precision``."""
+        if precision == DEFAULT_PRECISION:
+            return self.thresholds[label]
+        try:
+            return self.levels[label][str(precision)]
+        except KeyError:
+            raise ValueError(f"the prose model has no threshold for precision {precision}") from None
 
     def scores(self, texts: list[str], headings: list[str | None], items: list[bool]) -> dict[str, np.ndarray]:
         """Raw classifier scores per label for the units given."""
@@ -93,8 +107,17 @@ def model_version() -> str:
         return "none"
 
 
-def extractor_id(version: str) -> str:
-    return f"{NAME}@{version}.{CODE_VERSION}"
+def extractor_id(version: str, precision: float = DEFAULT_PRECISION) -> str:
+    """``prose-model@<model>.<code>``; another operating point adds ``-p<percent>``."""
+    suffix = "" if precision == DEFAULT_PRECISION else f"-p{round(precision * 100)}"
+    return f"{NAME}@{version}.{CODE_VERSION}{suffix}"
+
+
+def check_precision(precision: float) -> float:
+    if precision not in PRECISION_LEVELS:
+        levels = ", ".join(str(p) for p in PRECISION_LEVELS)
+        raise ValueError(f"prose precision must be one of {levels}, not {precision}")
+    return precision
 
 
 VERSION = f"{model_version()}.{CODE_VERSION}"
@@ -207,23 +230,28 @@ def _finding(label: str, doc: Document, unit: Unit, confidence: float, extractor
                    description=text if text != name else None)
 
 
-def extract_prose(doc: Document, nlp: object, model: ProseModel | None = None) -> list:
+def extract_prose(
+    doc: Document, nlp: object, model: ProseModel | None = None, precision: float = DEFAULT_PRECISION
+) -> list:
     """Model findings of ``doc`` (experiences, goals, projects), in text order.
 
     ``model`` defaults to the committed artefact; with none loadable this returns ``[]``.
+    ``precision`` picks the operating point (one of :data:`PRECISION_LEVELS`): a lower
+    one finds more, less surely — each finding's ``confidence`` says how surely.
     """
+    check_precision(precision)
     model = model if model is not None else load_model()
     if model is None or nlp is None:
         return []
     units = [u for u in sentence_units(doc, nlp) if not in_boilerplate(doc, u.start)]
     scores = model.scores([u.text for u in units], [u.heading for u in units], [u.is_item for u in units])
-    extractor = extractor_id(model.version)
+    extractor = extractor_id(model.version, precision)
     found = []
     for label in LABELS:
         if label not in scores:
             continue
         raw = scores[label]
-        hits = np.flatnonzero(raw >= model.thresholds[label])
+        hits = np.flatnonzero(raw >= model.threshold(label, precision))
         if not len(hits):
             continue
         confidence = model.confidence(label, raw[hits])

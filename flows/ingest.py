@@ -53,9 +53,12 @@ Progress = Callable[[str, int, int], None]
 Call = Callable[..., Any]
 
 
-def versions() -> stages.Versions:
+def versions(settings: Settings | None = None) -> stages.Versions:
+    """What stored documents were derived with; ``settings`` picks the prose model's operating point."""
     from saksfinn.extractors import ANALYSIS_VERSION, READER_VERSION
-    from saksfinn.extractors.findings import FINDINGS_VERSION
+    from saksfinn.extractors.findings import findings_version
+
+    FINDINGS_VERSION = findings_version(settings.prose_precision) if settings else findings_version()  # noqa: N806
     from saksfinn.extractors.voterings import EXTRACTOR as VOTES_VERSION
     from saksfinn.index.retrieval.chunking import CHUNKER_VERSION
 
@@ -116,8 +119,9 @@ def section_task(batch: stages.Batch) -> stages.Batch:
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_task(batch: stages.Batch) -> stages.Batch:
-    return batch.run("extract", lambda items: stages.chunk(stages.extract(items, shared_nlp)))
+def extract_task(batch: stages.Batch, settings: Settings) -> stages.Batch:
+    precision = settings.prose_precision
+    return batch.run("extract", lambda items: stages.chunk(stages.extract(items, shared_nlp, precision)))
 
 
 @task(name="store", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -154,7 +158,7 @@ def process_batch(batch: stages.Batch, settings: Settings, v: stages.Versions, r
     batch = call(triage_task, batch, settings, v)
     batch = call(read_task, batch, settings)
     batch = call(section_task, batch)
-    batch = call(extract_task, batch)
+    batch = call(extract_task, batch, settings)
     return call(store_task, batch, settings, v, run_id)
 
 
@@ -168,7 +172,7 @@ def ingest_body(
 ) -> IngestRun:
     run = IngestRun(run_id=new_run_id(), started=dt.datetime.now(OSLO), sources=tuple(paths))
     timer = _StageTimer()
-    v = versions()
+    v = versions(settings)
     found = timer.time("discover", runner.call, discover_task, paths, municipality, settings)
     outcomes = []
     batches = [stages.Batch.of(found.files[i : i + BATCH]) for i in range(0, len(found.files), BATCH)]

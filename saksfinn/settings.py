@@ -10,10 +10,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_HOME = Path.home() / ".saksfinn"
+PROSE_PRECISIONS = (0.85, 0.7, 0.5)  # the operating points the prose model has thresholds for
 
 
 class Settings(BaseSettings):
@@ -46,6 +47,17 @@ class Settings(BaseSettings):
     max_workers: int = 2
     api_token: str | None = Field(None, description="token required by state-changing web endpoints")
     max_pdf_pages: int = 2000
+    prose_precision: float = Field(
+        0.85,
+        description="operating point of the prose model (out-of-fold precision): 0.85, or 0.7 / 0.5 to find more, less surely",
+    )
+
+    @field_validator("prose_precision")
+    @classmethod
+    def _known_precision(cls, value: float) -> float:
+        if value not in PROSE_PRECISIONS:
+            raise ValueError(f"use one of {', '.join(map(str, PROSE_PRECISIONS))}")
+        return value
 
     @cached_property
     def db_url(self) -> str:

@@ -60,7 +60,7 @@ OTHER = [
 ]
 
 
-def fitted_model(threshold: float = 0.5, version: str = "t-1") -> prose.ProseModel:
+def fitted_model(threshold: float = 0.5, version: str = "t-1", low: float = 0.01) -> prose.ProseModel:
     """A ProseModel fitted on the sentences above (each label vs the rest)."""
     texts = EXPERIENCES + GOALS + PROJECTS + OTHER
     labels = ["experience"] * 6 + ["goal"] * 6 + ["project"] * 6 + ["other"] * 8
@@ -75,7 +75,9 @@ def fitted_model(threshold: float = 0.5, version: str = "t-1") -> prose.ProseMod
         classifiers[label] = clf
         calibrators[label] = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(
             clf.predict_proba(X)[:, 1], y)
-    return prose.ProseModel(version, vectorizer, classifiers, calibrators, dict.fromkeys(prose.LABELS, threshold))
+    levels = {label: {"0.5": low, "0.7": (low + threshold) / 2, "0.85": threshold} for label in prose.LABELS}
+    return prose.ProseModel(version, vectorizer, classifiers, calibrators, dict.fromkeys(prose.LABELS, threshold),
+                            levels=levels)
 
 
 PAPER = """Saksframlegg
@@ -237,3 +239,57 @@ def test_ingest_stores_model_findings_with_their_confidence(tmp_path, monkeypatc
     expected = {(f.type, f.start, f.end): f.confidence for f in extract_findings(doc, nlp)
                 if f.extractor.startswith("prose-model")}
     assert {(f.type, f.start, f.end): f.confidence for f in model_rows} == expected
+
+
+def test_a_lower_operating_point_finds_a_superset_under_its_own_extractor_id(nlp):  # noqa: F811
+    doc = make_doc(PAPER)
+    strict = prose.extract_prose(doc, nlp, _MODEL)
+    loose = prose.extract_prose(doc, nlp, _MODEL, precision=0.5)
+    assert len(loose) > len(strict)
+    assert {(f.type, f.start, f.end) for f in strict} <= {(f.type, f.start, f.end) for f in loose}
+    assert {f.extractor for f in loose} == {"prose-model@t-1.1-p50"}
+    assert not {f.finding_id for f in strict} & {f.finding_id for f in loose}
+    with pytest.raises(ValueError, match="one of 0.5, 0.7, 0.85"):
+        prose.extract_prose(doc, nlp, _MODEL, precision=0.6)
+
+
+def test_operating_point_is_a_setting_and_part_of_the_findings_version():
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from saksfinn.extractors.findings import findings_version  # noqa: PLC0415
+    from saksfinn.flows.ingest import versions  # noqa: PLC0415
+    from saksfinn.settings import Settings  # noqa: PLC0415
+
+    assert findings_version() == FINDINGS_VERSION
+    assert len({findings_version(p) for p in prose.PRECISION_LEVELS}) == 3
+    assert versions(Settings(prose_precision=0.7)).findings != versions(Settings()).findings
+    assert versions(Settings()).findings == versions().findings
+    with pytest.raises(ValidationError, match="use one of 0.85, 0.7, 0.5"):
+        Settings(prose_precision=0.6)
+
+
+def test_committed_artefact_has_nested_thresholds_per_operating_point():
+    model = prose.load_model()
+    assert model is not None
+    for label in prose.LABELS:
+        points = [model.threshold(label, p) for p in prose.PRECISION_LEVELS]
+        assert points == sorted(points), label  # a stricter point never has a lower threshold
+
+
+def test_changing_the_operating_point_rederives_stored_documents(tmp_path, monkeypatch):
+    from saksfinn.flows.ingest import run_ingest  # noqa: PLC0415
+    from saksfinn.index.storage.store import Store  # noqa: PLC0415
+    from saksfinn.settings import get_settings  # noqa: PLC0415
+
+    monkeypatch.setattr(prose, "load_model", lambda path=prose.MODEL_PATH: _MODEL)
+    docs = tmp_path / "innboks" / "Steinkjer"
+    docs.mkdir(parents=True)
+    (docs / "saksframlegg.txt").write_text(PAPER, encoding="utf-8")
+    home = tmp_path / "home"
+    run_ingest([str(tmp_path / "innboks")], get_settings(home=home, embedder="hash", orchestrator="local"))
+    loose = get_settings(home=home, embedder="hash", orchestrator="local", prose_precision=0.5)
+    second = run_ingest([str(tmp_path / "innboks")], loose)
+    assert [o.change.value for o in second.outcomes] == ["rederived"]
+    stored = Store(loose.db_url, files_dir=loose.files_dir).findings()
+    model_ids = {f.extractor for f in stored if f.extractor.startswith("prose-model")}
+    assert model_ids == {"prose-model@t-1.1-p50"}

@@ -78,8 +78,11 @@ def analyse(items: list[Work]) -> list[Work]:
     return items
 
 
-def extract(items: list[Work], nlp_factory: Callable[[], Any]) -> list[Work]:
-    """Findings and themes. The spaCy pipeline is only built when a document needs it."""
+def extract(items: list[Work], nlp_factory: Callable[[], Any], precision: float = 0.85) -> list[Work]:
+    """Findings and themes. The spaCy pipeline is only built when a document needs it.
+
+    ``precision``: the prose model's operating point (``Settings.prose_precision``).
+    """
     from saksfinn.extractors.findings import extract_findings
     from saksfinn.extractors.themes import document_themes
     from saksfinn.extractors.voterings import extract_votes, link_decisions
@@ -89,7 +92,7 @@ def extract(items: list[Work], nlp_factory: Callable[[], Any]) -> list[Work]:
     for item in pending:
         started = time.perf_counter()
         try:
-            item.findings = list(extract_findings(item.doc, nlp))
+            item.findings = list(extract_findings(item.doc, nlp, precision=precision))
             item.themes = tuple(document_themes(item.doc, item.findings))
             item.votes = link_decisions(item.doc, extract_votes(item.doc, nlp), item.findings)
         except Exception as exc:
