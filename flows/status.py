@@ -130,7 +130,7 @@ def resolve_document(store: Store, ref: str) -> str:
         raise StoreError(f"«{ref}» er tvetydig: passer til {len(matches)} dokumenter — gi flere tegn av id-en: "
                          + "; ".join(_candidate(store, d) for d in sorted(matches)[:SHOWN_CANDIDATES])
                          + (" …" if len(matches) > SHOWN_CANDIDATES else ""))
-    raise StoreError(f"no document {ref!r}; see `saksfinn status --json` for ids")
+    raise StoreError(f"fant ikke noe dokument «{ref}» — se `saksfinn status --json` for id-ene")
 
 
 SHOWN_CANDIDATES = 8

@@ -214,6 +214,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
 # ---- search ----------------------------------------------------------------------------
 SINCE_HELP = "From this year or date: 2025, 2025-03-01 or 01.03.2025"
 UNTIL_HELP = "Up to and including this year or date"
+MIN_CONFIDENCE_HELP = "Leave out findings less certain than this, 0–1 (rules are 1.0; model findings their probability)"
 
 
 def _choices(values: tuple[str, ...]) -> str:
@@ -242,6 +243,7 @@ def search(
     since: Optional[str] = typer.Option(None, metavar="ÅR|DATO", help=SINCE_HELP),
     until: Optional[str] = typer.Option(None, metavar="ÅR|DATO", help=UNTIL_HELP),
     mode: str = typer.Option("hybrid", metavar="MODUS", help=_choices(vocab.SEARCH_MODES)),
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", metavar="0–1", help=MIN_CONFIDENCE_HELP),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Search passages and findings across municipalities."""
@@ -251,7 +253,7 @@ def search(
     vocab.positive(top, "--top", most=100)
     filters = {
         "type": vocab.hit_type(type), "doc_type": vocab.doc_type(doc_type), "polarity": vocab.polarity(polarity),
-        "theme": vocab.theme(theme),
+        "theme": vocab.theme(theme), "min_confidence": vocab.fraction(min_confidence, "--min-confidence"),
     }
     when = vocab.period(since, until)
     searcher = Searcher(settings)
@@ -279,6 +281,7 @@ def export(
                                            help=f"{_choices(vocab.POLARITIES)} (experiences)"),
     doc_type: Optional[str] = typer.Option(None, "--doc-type", metavar="DOKTYPE", help=_choices(vocab.DOC_TYPES)),
     theme: Optional[str] = typer.Option(None, metavar="TEMA", help=_choices(vocab.THEME_IDS)),
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", metavar="0–1", help=MIN_CONFIDENCE_HELP),
 ) -> None:
     """Export findings with provenance for analysts (``--type vote``: one row per votering)."""
     from saksfinn.index.exports.export import ExportFilters, export_findings
@@ -298,7 +301,8 @@ def export(
 
     filters = ExportFilters(type=type, municipality=municipality, since=when.start, until=when.end,
                             theme=vocab.theme(theme), polarity=vocab.polarity(polarity),
-                            doc_type=vocab.doc_type(doc_type))
+                            doc_type=vocab.doc_type(doc_type),
+                            min_confidence=vocab.fraction(min_confidence, "--min-confidence"))
     n = export_findings(store, filters, format, out)
     if out != "-":
         err.print(f"Wrote {n} findings to {out}")
@@ -392,7 +396,7 @@ def watch_remove(watch_id: str) -> None:
     from saksfinn.flows.watches import remove_watch
 
     remove_watch(_store(_settings()), watch_id)
-    console.print(f"Removed {watch_id}")
+    console.print(f"Fjernet det lagrede søket {watch_id}", markup=False, highlight=False)
 
 
 def main() -> None:  # pragma: no cover

@@ -171,6 +171,15 @@ def check_years(year_from: int | None, year_to: int | None) -> None:
         raise InvalidValueError(f"år fra ({year_from}) er etter år til ({year_to}) — bytt om på dem")
 
 
+def fraction(value: float | None, option: str) -> float | None:
+    """``value`` when it lies in [0, 1] (``None`` stays ``None``); InvalidValueError otherwise."""
+    if value is None:
+        return None
+    if not 0.0 <= value <= 1.0:  # also refuses NaN
+        raise InvalidValueError(f"{option} må være mellom 0 og 1 (0,85 = 85 %), ikke {value:g}")
+    return value
+
+
 def positive(value: int, option: str, *, most: int | None = None) -> int:
     """``value`` when 1 ≤ value (≤ most); InvalidValueError naming ``option`` otherwise."""
     if value < 1 or (most is not None and value > most):

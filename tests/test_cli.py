@@ -45,7 +45,7 @@ def test_every_command_has_help(command):
         (["ingest", "/definitely/not/here"], "no such file or folder"),
         (["export", "--format", "docx"], "unknown format"),
         (["export", "--since", "17.13.2026"], "et år (2025) eller en dato"),
-        (["show", "deadbeefdeadbeef"], "no document"),
+        (["show", "deadbeefdeadbeef"], "fant ikke noe dokument «deadbeefdeadbeef»"),
         (["search", "heltid"], "no search index"),
     ],
 )

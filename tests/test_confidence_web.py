@@ -180,3 +180,45 @@ def test_an_index_built_before_confidence_counts_every_row_as_certain(tmp_path):
     index = SearchIndex.open(tmp_path)
     hits = index.search("sårbarheten redusert", None, top=20, filters=SearchFilters(min_confidence=0.95), mode="bm25")
     assert {(h.text, h.confidence) for h in hits if h.extractor == MODEL} == {(EXPERIENCE, 0.62)}  # not dropped
+
+
+# ---- the CLI --------------------------------------------------------------------------------
+
+def test_cli_export_and_search_take_min_confidence(tmp_path, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from saksfinn.cli import app
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("SAKSFINN_HOME", str(home))
+    monkeypatch.setenv("SAKSFINN_EMBEDDER", "hash")
+    store = Store(settings_for(home).db_url)
+    doc = make_document("Levanger", pages=PAGES, source="/srv/docs/levanger.pdf")
+    findings = make_findings(doc) + _model_findings(doc)
+    store.save_document(doc, status=DocStatus.INGESTED, reason=None, findings=findings, chunks=make_chunks(doc),
+                        reader_version="t", findings_version="t")
+    store.dispose()
+    runner = CliRunner()
+    rows = [json.loads(x) for x in runner.invoke(app, ["export", "--min-confidence", "0.9"]).output.splitlines()]
+    assert sorted((r["type"], r["confidence"]) for r in rows) == [("decision", 1.0), ("experience", 1.0), ("goal", 0.91)]
+    everything = runner.invoke(app, ["export"]).output.splitlines()
+    assert len(everything) == 4
+
+    calls = []
+
+    class Recording:
+        def __init__(self, settings):
+            from saksfinn.index.storage.store import Store as S
+
+            self.store = S(settings.db_url)
+
+        def search(self, query, **kwargs):
+            calls.append(kwargs)
+            return []
+
+    monkeypatch.setattr("saksfinn.flows.searching.Searcher", Recording)
+    result = runner.invoke(app, ["search", "heltid", "--min-confidence", "0.85"])
+    assert result.exit_code == 0, result.output
+    assert calls[-1]["min_confidence"] == 0.85

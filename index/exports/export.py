@@ -51,6 +51,7 @@ class ExportFilters:
     until: dt.date | None = None  # inclusive, like since
     polarity: str | None = None
     doc_type: str | None = None
+    min_confidence: float | None = None  # findings below it are left out; no confidence counts as 1.0 (a rule's)
 
     @classmethod
     def parse(cls, *, type: str | None = None, municipality: str | None = None, since: str | None = None,
@@ -134,7 +135,14 @@ def _keep(row: dict[str, Any], filters: ExportFilters) -> bool:
         return False
     if filters.doc_type and row["doc_type"] != filters.doc_type:
         return False
+    if filters.min_confidence is not None and _confidence(row) < filters.min_confidence:
+        return False
     return True
+
+
+def _confidence(row: dict[str, Any]) -> float:
+    value = row.get("confidence")
+    return 1.0 if value is None else float(value)
 
 
 def _since(row: dict[str, Any], since: dt.date) -> bool:

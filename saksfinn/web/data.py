@@ -7,6 +7,7 @@ API, the export buttons and ``saksfinn export`` agree on every field.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections import Counter
@@ -39,10 +40,10 @@ def checked(store: Store, params: P) -> P:
 def filtered_rows(store: Store, params: FindingParams) -> Iterator[dict[str, Any]]:
     """Finding rows (export contract) matching every filter in ``params``, in store order."""
     since = f"{params.year_from:04d}-01-01" if params.year_from else None
-    filters = ExportFilters.parse(
+    filters = dataclasses.replace(ExportFilters.parse(
         type=params.type, municipality=params.municipality, since=since, theme=params.theme,
         document_id=params.document_id,
-    )
+    ), min_confidence=params.min_confidence)
     for row in finding_rows(store, filters):
         if params.polarity and row["polarity"] != params.polarity:
             continue
@@ -50,15 +51,7 @@ def filtered_rows(store: Store, params: FindingParams) -> Iterator[dict[str, Any
             continue
         if params.year_to and (row["year"] is None or row["year"] > params.year_to):
             continue
-        if params.min_confidence is not None and _confidence(row) < params.min_confidence:
-            continue
         yield row
-
-
-def _confidence(row: dict[str, Any]) -> float:
-    """A row's confidence; a row without one is a rule's finding (1.0)."""
-    value = row.get("confidence")
-    return 1.0 if value is None else float(value)
 
 
 def page_of(rows: Iterable[dict[str, Any]], offset: int, limit: int) -> list[dict[str, Any]]:
