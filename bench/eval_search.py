@@ -133,7 +133,7 @@ def evaluate_home(home: Path, corpus: Path, queries_paths: list[Path]) -> int:
     fusions = {"default": None, "rrf k=60": Fusion("rrf", rrf_k=60),
                "weighted w_dense=0.5": Fusion("weighted", dense_weight=0.5)}
     index = SearchIndex.open(settings.index_dir)
-    print(f"{home}: {len(files)} judged-corpus documents, {index.current().size} chunks, embedder {embedder.model_id}")
+    print(f"{home}: {len(files)} judged-corpus documents, {index.current().count} chunks, embedder {embedder.model_id}")
     for queries_path in queries_paths:
         queries = load_queries(queries_path)
         table = {}

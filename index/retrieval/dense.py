@@ -107,17 +107,27 @@ class DenseIndex:
             vectors = vectors.astype(np.float16)  # for exact filtered searches; half the disk and page cache
         return cls(index, vectors, ids)
 
-    def search(self, qvecs: np.ndarray, k: int, *, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def search(
+        self, qvecs: np.ndarray, k: int, *, rows: np.ndarray | None = None, exclude: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` per query by inner product: ``(scores, ids)``, each (nq × k).
 
         ``rows`` restricts the search to those positions (0-based order of the vectors
-        given to ``build``; a filter). Missing results are id ``-1`` with score ``-inf``.
+        given to ``build``; a filter); ``exclude`` leaves those positions out (tombstones).
+        Missing results are id ``-1`` with score ``-inf``.
         """
         q = np.ascontiguousarray(np.atleast_2d(qvecs), dtype=np.float32)
         if q.shape[1] != self.dim:
             raise ValueError(f"query vectors have dimension {q.shape[1]}, index has {self.dim}")
         if self.size == 0 or k <= 0:
             return _empty(len(q), max(k, 0))
+        if exclude is not None and len(exclude) and rows is None:
+            # faiss skips the excluded positions itself (exact for flat, filtered graph walk for HNSW)
+            sel = faiss.IDSelectorNot(faiss.IDSelectorBatch(np.asarray(exclude, dtype=np.int64)))
+            params = (faiss.SearchParametersHNSW(sel=sel, efSearch=max(HNSW_EF_SEARCH, k)) if self.kind != "flat"
+                      else faiss.SearchParameters(sel=sel))
+            scores, ids = self._index.search(q, min(k, self.size), params=params)
+            return self._map(*_pad(scores, ids, k))
         if rows is not None:
             rows = np.asarray(rows, dtype=np.int64)
             if len(rows) <= EXACT_SUBSET_MAX or self.kind == "flat":

@@ -186,7 +186,7 @@ def evaluate(
     """
     queries = list(queries)
     gen = index.current()
-    indexed = [(files.get(c.document_id), _norm(c.text)) for c in gen.chunks(list(range(gen.size)))]
+    indexed = [(files.get(c.document_id), _norm(c.text)) for c in gen.chunks(list(gen.live_rows()))]
     ideals = {q.id: ideal_hits(q.relevant, indexed) for q in queries}
     qvecs = embedder.encode_queries([q.query for q in queries]) if embedder is not None else None
     results: dict[str, Metrics] = {}

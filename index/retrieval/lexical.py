@@ -25,18 +25,16 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-import bm25s
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_NORWEGIAN
 
 log = logging.getLogger(__name__)
-# bm25s sets its own logger to DEBUG on import; hand the level back to the application.
-logging.getLogger("bm25s").setLevel(logging.NOTSET)
 
 MIN_PART = 4
 LINKING = ("s", "e")
@@ -157,32 +155,195 @@ def corpus_vocabulary(texts: Iterable[str]) -> set[str]:
     return vocab
 
 
-class LexicalIndex:
-    """A bm25s index over analysed texts; rows are positions in the list given to ``build``."""
+def text_words(text: str) -> set[str]:
+    """The distinct lower-case words of ``text`` of at least MIN_PART characters: what
+    :class:`WordCounts` counts (the splitting vocabulary is the alphabetic ones)."""
+    return {w for w in _TOKEN.findall(text.lower()) if len(w) >= MIN_PART}
 
-    def __init__(self, bm25: bm25s.BM25 | None, analyzer: Analyzer, size: int) -> None:
-        self._bm25 = bm25
+
+class WordCounts:
+    """How many live texts hold each word (:func:`text_words`): the splitting vocabulary
+    can then follow texts that come and go without reading the whole corpus again."""
+
+    def __init__(self, counts: dict[str, int] | None = None) -> None:
+        self.counts: dict[str, int] = dict(counts or {})
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> WordCounts:
+        counts = cls()
+        counts.add(texts)
+        return counts
+
+    def add(self, texts: Iterable[str]) -> None:
+        c = self.counts
+        for text in texts:
+            for w in text_words(text):
+                c[w] = c.get(w, 0) + 1
+
+    def remove(self, texts: Iterable[str]) -> None:
+        c = self.counts
+        for text in texts:
+            for w in text_words(text):
+                left = c.get(w, 0) - 1
+                if left > 0:
+                    c[w] = left
+                else:
+                    c.pop(w, None)
+
+    def vocabulary(self) -> set[str]:
+        """Equal to :func:`corpus_vocabulary` of the counted texts."""
+        return {w for w in self.counts if w.isalpha()}
+
+    def copy(self) -> WordCounts:
+        return WordCounts(self.counts)
+
+    def save(self, path: Path) -> None:
+        words = sorted(self.counts)
+        path.write_text(json.dumps({"words": words, "counts": [self.counts[w] for w in words]}, ensure_ascii=False),
+                        encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> WordCounts:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(dict(zip(data["words"], data["counts"], strict=True)))
+
+
+def resplit_words(old: Analyzer, new: Analyzer, words: Iterable[str]) -> set[str]:
+    """The ``words`` whose index terms differ between the two analysers' vocabularies.
+
+    A split only looks up substrings of the word, so a word none of whose substrings
+    changed membership keeps its terms; only the others are split again to compare."""
+    changed = old.vocabulary ^ new.vocabulary
+    if not changed:
+        return set()
+    lengths = sorted({len(c) for c in changed})
+    out: set[str] = set()
+    for w in words:
+        n = len(w)
+        if n < 2 * MIN_PART or w in _STOP:
+            continue
+        if not any(w[i : i + ln] in changed for ln in lengths if ln < n for i in range(n - ln + 1)):
+            continue
+        if old.terms_of_word(w) != new.terms_of_word(w):
+            out.add(w)
+    return out
+
+
+K1 = 1.5  # bm25s' defaults, method "lucene": the scores bm25s gave before segments
+B = 0.75
+
+
+class LexicalSegment:
+    """Postings of a run of texts: for every term, the rows (0-based in the segment) that
+    hold it and how often, plus each text's length in terms. Statistics that depend on
+    the whole corpus (document frequency, average length, number of texts) are taken at
+    query time, so segments built at different times score alike."""
+
+    def __init__(self, terms: list[str], indptr: np.ndarray, rows: np.ndarray, tf: np.ndarray,
+                 lengths: np.ndarray) -> None:
+        self.terms = terms
+        self.term_ids = {t: i for i, t in enumerate(terms)}
+        self.indptr, self.rows, self.tf, self.lengths = indptr, rows, tf, lengths
+
+    @property
+    def size(self) -> int:
+        return len(self.lengths)
+
+    @classmethod
+    def build(cls, term_lists: Sequence[Sequence[str]]) -> LexicalSegment:
+        vocab: dict[str, int] = {}
+        t_ids: list[int] = []
+        d_ids: list[int] = []
+        counts: list[int] = []
+        lengths = np.zeros(len(term_lists), dtype=np.int32)
+        for d, terms in enumerate(term_lists):
+            terms = terms or [""]  # an empty text is one empty term long, as bm25s had it
+            lengths[d] = len(terms)
+            for term, c in Counter(terms).items():
+                t_ids.append(vocab.setdefault(term, len(vocab)))
+                d_ids.append(d)
+                counts.append(c)
+        t = np.asarray(t_ids, dtype=np.int64)
+        order = np.argsort(t, kind="stable")  # by term, rows ascending within a term
+        indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(t, minlength=len(vocab)), out=indptr[1:])
+        return cls(list(vocab), indptr, np.asarray(d_ids, dtype=np.int32)[order],
+                   np.asarray(counts, dtype=np.float32)[order], lengths)
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        i = self.term_ids.get(term)
+        if i is None:
+            return None
+        a, b = self.indptr[i], self.indptr[i + 1]
+        return self.rows[a:b], self.tf[a:b]
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("indptr", "rows", "tf", "lengths"):
+            np.save(folder / f"{name}.npy", getattr(self, name))
+        (folder / "terms.json").write_text(json.dumps(self.terms, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalSegment:
+        arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="r") for n in ("indptr", "rows", "tf", "lengths")}
+        return cls(json.loads((folder / "terms.json").read_text(encoding="utf-8")), **arrays)
+
+
+class LexicalIndex:
+    """BM25 over one or more :class:`LexicalSegment` laid end to end (row = segment
+    offset + row in it), rows outside ``live`` (tombstones) neither scored nor counted.
+
+    Scores are bm25s' Lucene variant, ``idf · tf / (tf + k1·(1 − b + b·len/avglen))``
+    with ``idf = ln(1 + (N − df + 0.5) / (df + 0.5))``, over the live rows' statistics,
+    so an index in segments with tombstones scores every live row exactly as one
+    segment built from the live texts alone would (tested)."""
+
+    def __init__(self, segments: Sequence[LexicalSegment], analyzer: Analyzer, live: np.ndarray | None = None) -> None:
+        self.segments = list(segments)
         self.analyzer = analyzer
-        self.size = size
+        self.offsets = np.cumsum([0] + [s.size for s in self.segments])[:-1].astype(np.int64)
+        self.size = int(sum(s.size for s in self.segments))
+        self.live = None if live is None or live.all() else np.asarray(live, dtype=bool)
+        lengths = np.concatenate([np.asarray(s.lengths) for s in self.segments]) if self.segments else np.zeros(0)
+        self.lengths = lengths.astype(np.float64)
+        self.n_live = int(self.size if self.live is None else self.live.sum())
+        total = int(lengths.sum() if self.live is None else lengths[self.live].sum())
+        self.avg_length = total / self.n_live if self.n_live else 1.0
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
         analyzer = Analyzer(corpus_vocabulary(texts))
-        if not texts:
-            return cls(None, analyzer, 0)
-        tokens = [analyzer.terms(t) or [""] for t in texts]
-        bm25 = bm25s.BM25()
-        bm25.index(tokens, show_progress=False)
-        return cls(bm25, analyzer, len(texts))
+        return cls([LexicalSegment.build([analyzer.terms(t) for t in texts])], analyzer)
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Live rows holding ``term`` and its frequency in each."""
+        rows: list[np.ndarray] = []
+        tfs: list[np.ndarray] = []
+        for seg, offset in zip(self.segments, self.offsets):
+            found = seg.postings(term)
+            if found is not None:
+                rows.append(found[0].astype(np.int64) + offset)
+                tfs.append(np.asarray(found[1]))
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        r, tf = np.concatenate(rows), np.concatenate(tfs)
+        if self.live is not None:
+            keep = self.live[r]
+            r, tf = r[keep], tf[keep]
+        return r, tf
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every row for ``query`` (zeros when no query term is indexed)."""
-        if self._bm25 is None:
-            return np.zeros(0, dtype=np.float32)
-        ids = self._bm25.get_tokens_ids(self.query_terms(query))
-        if not ids:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
+        out = np.zeros(self.size, dtype=np.float64)
+        for term in self.query_terms(query):
+            rows, tf = self.postings(term)
+            df = len(rows)
+            if not df:
+                continue
+            idf = np.log(1.0 + (self.n_live - df + 0.5) / (df + 0.5))
+            tf = tf.astype(np.float64)
+            out[rows] += idf * tf / (K1 * ((1.0 - B) + B * self.lengths[rows] / self.avg_length) + tf)
+        return out.astype(np.float32)
 
     def query_terms(self, query: str) -> list[str]:
         """Index terms of ``query``. A word none of whose terms is in the index is tried in
@@ -197,7 +358,12 @@ class LexicalIndex:
         return list(dict.fromkeys(terms))
 
     def knows(self, term: str) -> bool:
-        return self._bm25 is not None and term in self._bm25.vocab_dict
+        """Whether a live row holds ``term``."""
+        for seg, offset in zip(self.segments, self.offsets):
+            found = seg.postings(term)
+            if found is not None and (self.live is None or self.live[np.asarray(found[0]) + offset].any()):
+                return True
+        return False
 
     def _variant_terms(self, word: str) -> list[str]:
         for variant in spelling_variants(word):
@@ -207,9 +373,10 @@ class LexicalIndex:
         return []
 
     def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        if self._bm25 is not None:
-            self._bm25.save(str(folder), show_progress=False)
+        """One-segment index with its vocabulary (a generation stores these parts itself)."""
+        if len(self.segments) != 1 or self.live is not None:
+            raise ValueError("only a one-segment index without tombstones is saved as a whole")
+        self.segments[0].save(folder)
         (folder / _VOCAB_FILE).write_text(
             json.dumps({"size": self.size, "vocabulary": sorted(self.analyzer.words_known)}, ensure_ascii=False),
             encoding="utf-8",
@@ -218,6 +385,4 @@ class LexicalIndex:
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
         meta = json.loads((folder / _VOCAB_FILE).read_text(encoding="utf-8"))
-        analyzer = Analyzer(meta["vocabulary"])
-        bm25 = bm25s.BM25.load(str(folder), show_progress=False) if meta["size"] else None
-        return cls(bm25, analyzer, meta["size"])
+        return cls([LexicalSegment.load(folder)], Analyzer(meta["vocabulary"]))

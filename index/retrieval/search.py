@@ -1,20 +1,33 @@
-"""The search index: BM25 + dense vectors + chunk metadata, built in generations.
+"""The search index: BM25 + dense vectors + chunk metadata, in segments and generations.
 
 Layout of ``out_dir``::
 
     CURRENT              name of the live generation (replaced atomically)
-    gen-<time>-<rand>/   one complete index generation
-        meta.sqlite      chunk records by row + filter columns
-        lexical/         bm25s index and the compound-splitting vocabulary
-        dense/           faiss index + vectors (absent when built without vectors)
-        manifest.json    written last: counts, dimension, dense kind
+    seg-<time>-<rand>/   one immutable run of rows, shared by the generations naming it
+        meta.sqlite      chunk records by (global) row + filter columns
+        lexical/         BM25 postings of its rows (:class:`LexicalSegment`)
+        dense/           faiss index + vectors of its rows (absent without vectors)
+        segment.json     first row, row count, dimension, dense kind
+    gen-<time>-<rand>/   one generation
+        manifest.json    written last: format, live chunks, rows, its segments in order
+        dead.npy         tombstones: rows no longer live (withdrawn, or indexed again)
+        words.json       live texts per word: the compound-splitting vocabulary
 
-:meth:`SearchIndex.build` writes a new generation folder completely, then writes
-``CURRENT.tmp`` and ``os.replace``-s it onto ``CURRENT``; a reader therefore sees the
-old or the new generation, never a half-written one. Generations that are neither
-current nor the one before, and older than :data:`PRUNE_GRACE_SECONDS`, are deleted
-after a build (a reader that already loaded one keeps working: its data is in memory
-or held by open file handles).
+:meth:`SearchIndex.build` writes one segment holding every chunk; :meth:`SearchIndex.update`
+adds a delta segment with the new chunks and tombstones the removed ones, so a nightly
+run costs what changed; when deltas and tombstones outgrow :data:`COMPACT_FRACTION` of
+the base segment it rebuilds into one segment. BM25 statistics (document frequencies,
+average length, count) are taken over the live rows at query time and ties are broken
+by chunk id, so an updated index answers exactly as a full rebuild of the same chunks
+(property-tested; dense search over an HNSW base segment is approximate in both).
+
+Every folder is written under ``.building-<name>`` and renamed when complete; then
+``CURRENT.tmp`` is written and ``os.replace``-d onto ``CURRENT``. A reader therefore sees
+the old or the new generation, never a half-written one, and a run killed at any point
+leaves the previous generation current. Generations that are neither current nor the
+one before, and older than :data:`PRUNE_GRACE_SECONDS`, are deleted after a build, then
+segments no remaining generation names (a reader that already loaded one keeps
+working: its data is in memory or held by open file handles).
 
 Ranking: each channel returns a pool of candidates that pass the filters; they are
 fused (:class:`Fusion`; default chosen with ``bench/eval_search.py``), then
@@ -34,7 +47,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -43,7 +56,7 @@ import numpy as np
 
 from saksfinn.index.retrieval.chunking import context_text
 from saksfinn.index.retrieval.dense import DenseIndex
-from saksfinn.index.retrieval.lexical import Analyzer, LexicalIndex
+from saksfinn.index.retrieval.lexical import Analyzer, LexicalIndex, LexicalSegment, WordCounts, resplit_words
 from saksfinn.models.chunk import MARK_END, MARK_START, Chunk, Hit, SearchFilters
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
 
@@ -57,6 +70,25 @@ POOL_MIN = 100  # candidates per channel before fusion and grouping
 Mode = Literal["hybrid", "bm25", "dense"]
 _WORD = re.compile(r"\w+", re.UNICODE)
 _FILTER_COLUMNS = ("municipality", "doc_type", "type", "polarity")
+FORMAT = 2  # generations of segments; format 1 (one bm25s index per generation) is rebuilt
+SEGMENT_PREFIX = "seg-"
+SEGMENT_INFO = "segment.json"
+DEAD_FILE = "dead.npy"
+WORDS_FILE = "words.json"
+COMPACT_FRACTION = 0.2  # delta rows + tombstones above this share of the base: one segment again
+
+
+class NeedsRebuild(SaksfinnError):
+    """:meth:`SearchIndex.update` cannot build on the current generation: build it whole."""
+
+
+@dataclass(frozen=True)
+class IndexUpdate:
+    folder: Path  # the generation now current
+    compacted: bool  # rebuilt into one segment
+    added: int
+    removed: int
+    reanalysed: int  # old chunks indexed again because the vocabulary changed their terms
 
 
 @dataclass(frozen=True)
@@ -87,25 +119,66 @@ def lexical_text(chunk: Chunk) -> str:
     return context_text(chunk)
 
 
+class Segment:
+    """One immutable run of rows ``offset .. offset+rows-1``: their chunk records, BM25
+    postings and (optionally) vectors. Generations share segments by name."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.name = folder.name
+        info = json.loads((folder / SEGMENT_INFO).read_text())
+        self.offset: int = info["offset"]
+        self.rows: int = info["rows"]
+        self.lexical = LexicalSegment.load(folder / "lexical")
+        self.dense = DenseIndex.load(folder / "dense") if (folder / "dense").is_dir() else None
+        self.db = sqlite3.connect(f"file:{folder / 'meta.sqlite'}?mode=ro", uri=True, check_same_thread=False)
+        self.db_lock = threading.Lock()
+
+    def close(self) -> None:
+        with self.db_lock:
+            self.db.close()
+
+
 class Generation:
-    """One loaded, immutable index generation."""
+    """One loaded, immutable index generation: segments laid end to end, minus the rows
+    in its tombstone set (chunks withdrawn, or analysed again into a later segment)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.name = folder.name
         self.manifest = json.loads((folder / MANIFEST).read_text())
-        self.size: int = self.manifest["chunks"]
-        self.lexical = LexicalIndex.load(folder / "lexical")
-        self.dense = DenseIndex.load(folder / "dense") if (folder / "dense").is_dir() else None
-        self._db = sqlite3.connect(f"file:{folder / 'meta.sqlite'}?mode=ro", uri=True, check_same_thread=False)
-        self._db_lock = threading.Lock()
+        if self.manifest.get("format") != FORMAT:
+            raise ValueError(f"index generation {self.name} has an older format; it is rebuilt on the next run")
+        self.segments: list[Segment] = []
+        try:
+            for name in self.manifest["segments"]:
+                self.segments.append(Segment(folder.parent / name))
+        except BaseException:
+            self.close()
+            raise
+        self.offsets = np.array([s.offset for s in self.segments], dtype=np.int64)
+        self.size: int = self.manifest["rows"]  # rows, tombstones included: the length of every per-row array
+        self.count: int = self.manifest["chunks"]  # live chunks
+        dead = np.load(folder / DEAD_FILE)
+        self.live: np.ndarray | None = None
+        if len(dead):
+            self.live = np.ones(self.size, dtype=bool)
+            self.live[dead] = False
+        self.words = folder / WORDS_FILE
+        self.lexical = LexicalIndex([s.lexical for s in self.segments], Analyzer(WordCounts.load(self.words).vocabulary()),
+                                    self.live)
+        self.dense = all(s.dense is not None for s in self.segments) and bool(self.segments)
+        self.dim: int | None = self.manifest.get("dim")
         self._load_columns()
 
     def _load_columns(self) -> None:
-        with self._db_lock:
-            rows = self._db.execute(
-                "SELECT municipality, doc_type, type, polarity, year, document_id, themes FROM chunks ORDER BY row"
-            ).fetchall()
+        rows: list[tuple] = []
+        for seg in self.segments:
+            with seg.db_lock:
+                rows += seg.db.execute(
+                    "SELECT municipality, doc_type, type, polarity, year, document_id, themes, chunk_id, confidence"
+                    " FROM chunks ORDER BY row"
+                ).fetchall()
         self.codes: dict[str, dict[str, int]] = {}
         self.columns: dict[str, np.ndarray] = {}
         for i, name in enumerate(_FILTER_COLUMNS):
@@ -123,26 +196,22 @@ class Generation:
             for theme in json.loads(r[6]):
                 by_theme.setdefault(theme.lower(), []).append(row)
         self.theme_rows = {t: np.array(v, dtype=np.int64) for t, v in by_theme.items()}
-        self.confidence = self._load_confidence(len(rows))
+        # a finding's confidence; 1.0 for passages and rule findings
+        self.confidence = np.array([1.0 if r[8] is None else r[8] for r in rows], dtype=np.float32)
+        self.chunk_ids = np.array([r[7] for r in rows], dtype=object)
+        # ties are broken by chunk id, so equal scores rank alike whatever the rows' order
+        order = np.argsort(self.chunk_ids, kind="stable") if rows else np.zeros(0, dtype=np.int64)
+        self.keys = np.empty(len(rows), dtype=np.int64)
+        self.keys[order] = np.arange(len(rows))
 
-    def _load_confidence(self, n: int) -> np.ndarray:
-        """Each row's finding confidence; 1.0 for passages, rule findings and generations
-        written before the column existed (their findings all came from rules)."""
-        out = np.ones(n, dtype=np.float32)
-        with self._db_lock:
-            try:
-                rows = self._db.execute("SELECT row, confidence FROM chunks WHERE confidence IS NOT NULL").fetchall()
-            except sqlite3.OperationalError:  # an older generation: no confidence column
-                return out
-        for row, value in rows:
-            out[row] = value
-        return out
+    def live_rows(self) -> np.ndarray:
+        return np.arange(self.size, dtype=np.int64) if self.live is None else np.flatnonzero(self.live)
 
     def mask(self, filters: SearchFilters) -> np.ndarray | None:
-        """Rows passing ``filters`` as a boolean array, or ``None`` when unfiltered."""
+        """Live rows passing ``filters`` as a boolean array, or ``None`` for every row."""
         if filters.is_empty():
-            return None
-        mask = np.ones(self.size, dtype=bool)
+            return None if self.live is None else self.live
+        mask = np.ones(self.size, dtype=bool) if self.live is None else self.live.copy()
         for name in _FILTER_COLUMNS:
             wanted = getattr(filters, name)
             if wanted is not None:
@@ -160,17 +229,51 @@ class Generation:
             mask &= theme_mask
         return mask
 
+    def dense_search(self, q: np.ndarray, k: int, mask: np.ndarray | None, *, filtered: bool) -> list[tuple[int, float]]:
+        """The ``k`` nearest live rows (passing ``mask``) over all segments, best first.
+
+        Tombstones alone are left out by faiss's selector; a filter searches its rows."""
+        found: list[tuple[int, float]] = []
+        for seg in self.segments:
+            assert seg.dense is not None
+            local = None if mask is None else mask[seg.offset : seg.offset + seg.rows]
+            if local is not None and local.all():
+                local = None
+            if local is None:
+                scores, ids = seg.dense.search(q, k)
+            elif not local.any():
+                continue
+            elif filtered:
+                scores, ids = seg.dense.search(q, k, rows=np.flatnonzero(local))
+            else:
+                scores, ids = seg.dense.search(q, k, exclude=np.flatnonzero(~local))
+            rows = ids[0][ids[0] >= 0]
+            # scored again from the stored vectors in float64: the same score for a row
+            # whatever the segments and kernels (BLAS rounds by shape), so ties rank alike
+            exact = np.asarray(seg.dense.vectors[rows - seg.offset], dtype=np.float64) @ q[0].astype(np.float64)
+            found += [(int(i), float(np.float32(s))) for i, s in zip(rows, exact)]
+        found.sort(key=lambda item: (-item[1], self.keys[item[0]]))
+        return found[:k]
+
     def chunks(self, rows: Sequence[int]) -> list[Chunk]:
-        if not rows:
+        if not len(rows):
             return []
-        marks = ",".join("?" * len(rows))
-        with self._db_lock:
-            found = dict(self._db.execute(f"SELECT row, record FROM chunks WHERE row IN ({marks})", list(map(int, rows))))
+        wanted = np.asarray(rows, dtype=np.int64)
+        where = np.searchsorted(self.offsets, wanted, side="right") - 1
+        found: dict[int, str] = {}
+        for s in np.unique(where):
+            seg = self.segments[int(s)]
+            part = [int(r) for r in wanted[where == s]]
+            for i in range(0, len(part), 900):  # SQLite's limit on bound parameters
+                batch = part[i : i + 900]
+                with seg.db_lock:
+                    found.update(seg.db.execute(
+                        f"SELECT row, record FROM chunks WHERE row IN ({','.join('?' * len(batch))})", batch))
         return [Chunk.model_validate_json(found[int(r)]) for r in rows]
 
     def close(self) -> None:
-        with self._db_lock:
-            self._db.close()
+        for seg in self.segments:
+            seg.close()
 
 
 class SearchIndex:
@@ -187,7 +290,7 @@ class SearchIndex:
 
     @staticmethod
     def build(chunks: list[Chunk], vectors: np.ndarray | None, out_dir: Path) -> Path:
-        """Write a complete new generation for ``chunks`` and make it current.
+        """Write a complete new generation for ``chunks`` (one segment) and make it current.
 
         ``vectors`` holds one L2-normalised row per chunk (same order) or is ``None``
         for a BM25-only index. Returns the new generation's folder.
@@ -196,48 +299,93 @@ class SearchIndex:
         if vectors is not None and len(vectors) != len(chunks):
             raise ValueError(f"{len(vectors)} vectors for {len(chunks)} chunks")
         out_dir.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
-        folder = out_dir / f"gen-{stamp}-{secrets.token_hex(3)}"
-        tmp = out_dir / f".building-{folder.name}"
-        tmp.mkdir()
+        texts = [lexical_text(c) for c in chunks]
+        words = WordCounts.of(texts)
+        analyzer = Analyzer(words.vocabulary())
+        segment = _write_segment(out_dir, chunks, [analyzer.terms(t) for t in texts], vectors, 0)
+        return _write_generation(out_dir, [segment], np.zeros(0, dtype=np.int64), words, len(chunks))
+
+    @staticmethod
+    def update(
+        out_dir: Path,
+        added: Sequence[Chunk],
+        removed: Collection[str],
+        vectors: Callable[[Sequence[Chunk]], np.ndarray] | None,
+        *,
+        compact_fraction: float = COMPACT_FRACTION,
+    ) -> IndexUpdate:
+        """Make current a generation holding the current one's chunks less ``removed``
+        (chunk ids) plus ``added``, at a cost that follows the change.
+
+        The new chunks go into a new delta segment (BM25 postings and an exact vector
+        index of their own); removed chunks become tombstones. Old chunks whose index
+        terms the vocabulary change alters (a compound that now splits differently) are
+        tombstoned and analysed again into the delta, so every live chunk is indexed as a
+        full rebuild would index it. When delta rows plus tombstones exceed
+        ``compact_fraction`` of the base segment, or the index is of an older format or
+        has (no) vectors where ``vectors`` says otherwise, everything is rebuilt into one
+        segment instead. ``vectors`` gives the vectors of any chunks (``None``: BM25 only).
+        """
+        out_dir = Path(out_dir)
+        name = _read_current(out_dir)
         try:
-            _write_meta(tmp / "meta.sqlite", chunks)
-            LexicalIndex.build([lexical_text(c) for c in chunks]).save(tmp / "lexical")
-            dense = None
-            if vectors is not None:
-                matrix = np.asarray(vectors, dtype=np.float32)
-                dense = DenseIndex.build(matrix if matrix.ndim == 2 else matrix.reshape(len(chunks), -1))
-                dense.save(tmp / "dense")
-            manifest = {
-                "chunks": len(chunks),
-                "dim": dense.dim if dense else None,
-                "dense_kind": dense.kind if dense else None,
-                "created": dt.datetime.now(dt.timezone.utc).isoformat(),
-            }
-            (tmp / MANIFEST).write_text(json.dumps(manifest))
-            os.replace(tmp, folder)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        previous = _read_current(out_dir)
-        pointer = out_dir / f"{CURRENT}.tmp-{secrets.token_hex(3)}"
-        pointer.write_text(folder.name)
-        os.replace(pointer, out_dir / CURRENT)
-        log.info("index generation %s: %d chunks", folder.name, len(chunks))
-        SearchIndex.prune(out_dir, keep=(folder.name, previous))
-        return folder
+            gen = Generation(out_dir / name) if name else None
+        except (OSError, ValueError, KeyError, sqlite3.Error) as exc:
+            log.info("index generation %s not reusable (%s): rebuilding", name, exc)
+            gen = None
+        if gen is None or gen.dense != (vectors is not None):
+            if gen is not None:
+                gen.close()
+            raise NeedsRebuild("no current generation of this kind")
+        try:
+            return _update(out_dir, gen, added, removed, vectors, compact_fraction)
+        finally:
+            gen.close()
+
+    @staticmethod
+    def indexed_chunk_ids(out_dir: Path) -> set[str]:
+        """The live chunk ids of the current generation (raises NeedsRebuild without one
+        of this format), read from its segments' chunk tables alone."""
+        name = _read_current(Path(out_dir))
+        try:
+            folder = Path(out_dir) / (name or "")
+            manifest = json.loads((folder / MANIFEST).read_text()) if name else {}
+            if manifest.get("format") != FORMAT:
+                raise NeedsRebuild(f"no current index generation of format {FORMAT}")
+            dead = set(np.load(folder / DEAD_FILE).tolist())
+            ids: set[str] = set()
+            for seg in manifest["segments"]:
+                db = sqlite3.connect(f"file:{Path(out_dir) / seg / 'meta.sqlite'}?mode=ro", uri=True)
+                try:
+                    ids.update(cid for row, cid in db.execute("SELECT row, chunk_id FROM chunks") if row not in dead)
+                finally:
+                    db.close()
+            return ids
+        except (OSError, ValueError, KeyError, sqlite3.Error) as exc:
+            raise NeedsRebuild(f"index generation {name} not readable: {exc}") from exc
 
     @staticmethod
     def prune(out_dir: Path, *, keep: Sequence[str | None] = (), grace_seconds: float = PRUNE_GRACE_SECONDS) -> list[str]:
-        """Delete generations other than CURRENT and ``keep`` older than ``grace_seconds``."""
+        """Delete generations other than CURRENT and ``keep`` older than ``grace_seconds``,
+        then segments no remaining generation names (as old). Returns the generations removed."""
+        out_dir = Path(out_dir)
         keep_names = {k for k in keep if k} | {_read_current(out_dir)}
         removed = []
         now = time.time()
-        for path in Path(out_dir).glob("gen-*"):
+        for path in out_dir.glob("gen-*"):
             if path.name in keep_names or now - path.stat().st_mtime < grace_seconds:
                 continue
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path.name)
+        used: set[str] = set()
+        for path in out_dir.glob("gen-*"):
+            try:
+                used.update(json.loads((path / MANIFEST).read_text()).get("segments", []))
+            except (OSError, ValueError):
+                continue
+        for path in out_dir.glob(f"{SEGMENT_PREFIX}*"):
+            if path.name not in used and now - path.stat().st_mtime >= grace_seconds:
+                shutil.rmtree(path, ignore_errors=True)
         return removed
 
     # ---- reading --------------------------------------------------------------------
@@ -290,7 +438,7 @@ class SearchIndex:
         if mode not in ("hybrid", "bm25", "dense"):
             raise SaksfinnError(f"unknown search mode {mode!r}")
         gen = self.current()
-        if gen.size == 0 or top <= 0:
+        if gen.count == 0 or top <= 0:
             return []
         mask = gen.mask(filters)
         if mask is not None and not mask.any():
@@ -301,11 +449,11 @@ class SearchIndex:
         if mode in ("hybrid", "bm25"):
             channels["bm25"] = _bm25_pool(gen, query, mask, pool)
         if mode in ("hybrid", "dense"):
-            if qvec is not None and gen.dense is not None:
-                channels["dense"] = _dense_pool(gen, qvec, mask, pool)
+            if qvec is not None and gen.dense:
+                channels["dense"] = _dense_pool(gen, qvec, mask, pool, filtered=not filters.is_empty())
             elif mode == "dense":
                 raise SaksfinnError("dense search needs a query vector and an index built with vectors")
-        fused = _fuse(channels, self.fusion)
+        fused = _fuse(channels, self.fusion, gen.keys)
         ranked = _diversify(fused, gen.doc_codes, self.max_per_document, top * 2)
         ranked, chunks = _unique_texts(ranked, gen.chunks([row for row, _ in ranked]), top)
         per_channel = {name: dict(items) for name, items in channels.items()}
@@ -325,7 +473,118 @@ def _read_current(out_dir: Path) -> str | None:
         return None
 
 
-def _write_meta(path: Path, chunks: Sequence[Chunk]) -> None:
+def _stamp() -> str:
+    return f"{dt.datetime.now(dt.timezone.utc).strftime('%Y%m%dT%H%M%S%f')}-{secrets.token_hex(3)}"
+
+
+def _write_segment(
+    out_dir: Path, chunks: Sequence[Chunk], term_lists: Sequence[Sequence[str]], vectors: np.ndarray | None, offset: int
+) -> dict:
+    """Write rows ``offset ..`` as a new segment folder (complete before it gets its name)."""
+    name = f"{SEGMENT_PREFIX}{_stamp()}"
+    tmp = out_dir / f".building-{name}"
+    tmp.mkdir()
+    try:
+        _write_meta(tmp / "meta.sqlite", chunks, offset)
+        LexicalSegment.build(term_lists).save(tmp / "lexical")
+        dense = None
+        if vectors is not None:
+            matrix = np.asarray(vectors, dtype=np.float32)
+            matrix = matrix if matrix.ndim == 2 else matrix.reshape(len(chunks), -1)
+            dense = DenseIndex.build(matrix, np.arange(offset, offset + len(chunks), dtype=np.int64))
+            dense.save(tmp / "dense")
+        info = {"name": name, "offset": offset, "rows": len(chunks),
+                "dim": dense.dim if dense else None, "dense_kind": dense.kind if dense else None}
+        (tmp / SEGMENT_INFO).write_text(json.dumps(info))
+        os.replace(tmp, out_dir / name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return info
+
+
+def _write_generation(out_dir: Path, segments: Sequence[dict], dead: np.ndarray, words: WordCounts, count: int) -> Path:
+    """Write a generation naming ``segments`` (in row order), make it current, prune."""
+    folder = out_dir / f"gen-{_stamp()}"
+    tmp = out_dir / f".building-{folder.name}"
+    tmp.mkdir()
+    try:
+        np.save(tmp / DEAD_FILE, np.asarray(dead, dtype=np.int64))
+        words.save(tmp / WORDS_FILE)
+        manifest = {
+            "format": FORMAT,
+            "chunks": count,
+            "rows": sum(s["rows"] for s in segments),
+            "segments": [s["name"] for s in segments],
+            "dim": segments[0]["dim"],
+            "dense_kind": segments[0]["dense_kind"],
+            "created": dt.datetime.now(dt.timezone.utc).isoformat(),
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest))
+        os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    previous = _read_current(out_dir)
+    pointer = out_dir / f"{CURRENT}.tmp-{secrets.token_hex(3)}"
+    pointer.write_text(folder.name)
+    os.replace(pointer, out_dir / CURRENT)
+    log.info("index generation %s: %d chunks in %d segment(s), %d tombstones", folder.name, count, len(segments), len(dead))
+    SearchIndex.prune(out_dir, keep=(folder.name, previous))
+    return folder
+
+
+def _segment_info(seg: Segment) -> dict:
+    return json.loads((seg.folder / SEGMENT_INFO).read_text())
+
+
+def _update(
+    out_dir: Path,
+    gen: Generation,
+    added: Sequence[Chunk],
+    removed: Collection[str],
+    vectors: Callable[[Sequence[Chunk]], np.ndarray] | None,
+    fraction: float,
+) -> IndexUpdate:
+    live = gen.live_rows()
+    row_of = {gen.chunk_ids[r]: int(r) for r in live}
+    gone = sorted({row_of[c] for c in removed if c in row_of})
+    fresh = list({c.chunk_id: c for c in added if c.chunk_id not in row_of}.values())
+    if not gone and not fresh:
+        return IndexUpdate(gen.folder, compacted=False, added=0, removed=0, reanalysed=0)
+    old_words = WordCounts.load(gen.words)
+    words = old_words.copy()
+    words.remove(lexical_text(c) for c in gen.chunks(gone))
+    words.add(lexical_text(c) for c in fresh)
+    old_analyzer, analyzer = gen.lexical.analyzer, Analyzer(words.vocabulary())
+    # old chunks holding a word that now splits differently are analysed again
+    resplit = resplit_words(old_analyzer, analyzer, (w for w in old_words.counts if w in words.counts))
+    gone_set = set(gone)
+    again_set: set[int] = set()
+    for word in resplit:
+        rows, _ = gen.lexical.postings(old_analyzer.terms_of_word(word)[0])
+        again_set.update(int(r) for r in rows if int(r) not in gone_set)
+    again = sorted(again_set)
+    dead = np.union1d(np.flatnonzero(~gen.live) if gen.live is not None else np.zeros(0, dtype=np.int64),
+                      np.asarray(gone + again, dtype=np.int64)).astype(np.int64)
+    base = gen.segments[0].rows
+    delta_rows = gen.size - base + len(fresh) + len(again)
+    count = gen.count - len(gone) + len(fresh)
+    if delta_rows + len(dead) > fraction * base:
+        kept = np.setdiff1d(live, np.asarray(gone, dtype=np.int64))
+        chunks = sorted(gen.chunks(kept) + fresh, key=lambda c: c.chunk_id)
+        folder = SearchIndex.build(chunks, vectors(chunks) if vectors else None, out_dir)
+        return IndexUpdate(folder, compacted=True, added=len(fresh), removed=len(gone), reanalysed=0)
+    new_chunks = fresh + gen.chunks(again)
+    segment = _write_segment(out_dir, new_chunks, [analyzer.terms(lexical_text(c)) for c in new_chunks],
+                             vectors(new_chunks) if vectors else None, gen.size)
+    if segment["dim"] != gen.dim:
+        raise ValueError(f"vectors have dimension {segment['dim']}, the index has {gen.dim}")
+    folder = _write_generation(out_dir, [*map(_segment_info, gen.segments), segment], dead, words, count)
+    return IndexUpdate(folder, compacted=False, added=len(fresh), removed=len(gone), reanalysed=len(again))
+
+
+def _write_meta(path: Path, chunks: Sequence[Chunk], offset: int = 0) -> None:
     db = sqlite3.connect(path)
     try:
         db.execute(
@@ -348,7 +607,7 @@ def _write_meta(path: Path, chunks: Sequence[Chunk]) -> None:
                     c.model_dump_json(),
                     c.confidence,
                 )
-                for row, c in enumerate(chunks)
+                for row, c in enumerate(chunks, start=offset)
             ),
         )
         db.commit()
@@ -356,34 +615,33 @@ def _write_meta(path: Path, chunks: Sequence[Chunk]) -> None:
         db.close()
 
 
-def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
+def _top_rows(scores: np.ndarray, k: int, keys: np.ndarray) -> np.ndarray:
+    """The ``k`` best rows, ties broken by ``keys`` (chunk-id order)."""
     k = min(k, len(scores))
     if k <= 0:
         return np.zeros(0, dtype=np.int64)
-    top = np.argpartition(-scores, k - 1)[:k]
-    return top[np.argsort(-scores[top], kind="stable")]
+    kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+    top = np.flatnonzero(scores >= kth)  # every row tied with the k-th too
+    return top[np.lexsort((keys[top], -scores[top]))][:k]
 
 
 def _bm25_pool(gen: Generation, query: str, mask: np.ndarray | None, pool: int) -> list[tuple[int, float]]:
     scores = gen.lexical.scores(query)
     if mask is not None:
         scores = np.where(mask, scores, 0.0)
-    rows = _top_rows(scores, pool)
+    rows = _top_rows(scores, pool, gen.keys)
     return [(int(r), float(scores[r])) for r in rows if scores[r] > 0]
 
 
-def _dense_pool(gen: Generation, qvec: np.ndarray, mask: np.ndarray | None, pool: int) -> list[tuple[int, float]]:
-    assert gen.dense is not None
+def _dense_pool(gen: Generation, qvec: np.ndarray, mask: np.ndarray | None, pool: int, *, filtered: bool) -> list[tuple[int, float]]:
     q = np.asarray(qvec, dtype=np.float32).reshape(1, -1)
-    if q.shape[1] != gen.dense.dim:
-        raise SaksfinnError(f"query vector has dimension {q.shape[1]}, the index has {gen.dense.dim}")
-    rows = np.flatnonzero(mask) if mask is not None else None
-    scores, ids = gen.dense.search(q, pool, rows=rows)
-    return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+    if q.shape[1] != gen.dim:
+        raise SaksfinnError(f"query vector has dimension {q.shape[1]}, the index has {gen.dim}")
+    return gen.dense_search(q, pool, mask, filtered=filtered)
 
 
-def _fuse(channels: dict[str, list[tuple[int, float]]], fusion: Fusion) -> list[tuple[int, float]]:
-    """Rows with fused scores, best first (ties broken by row for determinism)."""
+def _fuse(channels: dict[str, list[tuple[int, float]]], fusion: Fusion, keys: np.ndarray) -> list[tuple[int, float]]:
+    """Rows with fused scores, best first (ties broken by ``keys``, chunk-id order)."""
     if len(channels) == 1:
         return next(iter(channels.values()))
     total: dict[int, float] = {}
@@ -403,7 +661,7 @@ def _fuse(channels: dict[str, list[tuple[int, float]]], fusion: Fusion) -> list[
             norm = scores / scores.max() if scores.max() > 0 else scores
         for (row, _), n in zip(items, norm):
             total[row] = total.get(row, 0.0) + weight * float(n)
-    return sorted(total.items(), key=lambda item: (-item[1], item[0]))
+    return sorted(total.items(), key=lambda item: (-item[1], keys[item[0]]))
 
 
 def _diversify(ranked: list[tuple[int, float]], doc_codes: np.ndarray, per_doc: int, top: int) -> list[tuple[int, float]]:

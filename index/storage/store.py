@@ -13,7 +13,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -427,6 +427,22 @@ class Store:
         with self.engine.connect() as conn:
             for (record,) in conn.execute(query):
                 yield Chunk.model_validate(record)
+
+    def chunk_ids(self) -> list[str]:
+        """The ids of :meth:`iter_chunks`' chunks, in the same order."""
+        query = select(t.chunks.c.chunk_id).where(t.chunks.c.document_id.in_(self._live_ids())).order_by(t.chunks.c.chunk_id)
+        with self.engine.connect() as conn:
+            return [cid for (cid,) in conn.execute(query)]
+
+    def chunks_by_id(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        """The chunks with these ids (any document status), in chunk-id order."""
+        out: list[Chunk] = []
+        ids = sorted(set(chunk_ids))
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                query = select(t.chunks.c.record).where(t.chunks.c.chunk_id.in_(ids[i : i + 500])).order_by(t.chunks.c.chunk_id)
+                out += [Chunk.model_validate(record) for (record,) in conn.execute(query)]
+        return out
 
     def chunk_fingerprint(self) -> tuple[int, str]:
         """(count, hash of live chunk ids): equal fingerprints mean equal chunk sets."""
