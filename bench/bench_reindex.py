@@ -1,19 +1,31 @@
-"""What re-indexing costs today, by part: the baseline for a nightly run (issue #11).
+"""What re-indexing costs, by part, and what a nightly run costs now (issue #11).
 
-Usage: .venv/bin/python bench/bench_reindex.py [--sizes 10000 100000] [--corpus ../shared/corpus]
+Usage: .venv/bin/python bench/bench_reindex.py [--sizes 10000] [--base 100000] [--docs 1000]
+                                               [--corpus ../shared/corpus]
 
-Builds a complete index generation (``SearchIndex.build``: chunk metadata, BM25 with
-compound splitting, FAISS, manifest, atomic swap) over synthetic chunks made of real
-Norwegian case-paper text (each chunk ~220 words drawn from the shared corpus's
-paragraphs) with embedding-like 384-d vectors, and times each part. Embedding is not
-included: the cache makes it proportional to new text already. A nightly run that adds
-1 000 documents (~13 000 chunks at the shared corpus's 12.4 chunks per document) to a
-100k-chunk index today pays a full build at 113k.
+1. Parts of a full build at each ``--sizes`` (chunk metadata, BM25 with compound
+   splitting, FAISS, and the whole ``SearchIndex.build``: segment, generation, atomic
+   swap), with peak memory.
+2. The nightly run, side by side in one process: a ``--base``-chunk index gets
+   ``--docs`` new documents (10 chunks each) and loses 10 withdrawn ones; timed as
+   ``SearchIndex.update`` (delta segment + tombstones) and as a full rebuild of the
+   same live chunks, with the ratio (target ≤ 1/10). Base and new chunks are drawn from
+   different halves of the corpus files, so the new documents bring words the index has
+   not seen and older chunks whose compounds now split differently are indexed again,
+   as in a real run. Then the two
+   indexes are compared on the judged queries (``eval/queries*.jsonl``): BM25 top-10
+   (must be identical), dense and hybrid top-10 overlap (HNSW base segment: approximate
+   in both), and query latency.
+
+Synthetic chunks of real Norwegian case-paper text (each ~220 words drawn from the shared
+corpus's paragraphs) with embedding-like 384-d vectors from a fake embedder (a lookup:
+embedding costs the same in both ways, since the cache only embeds new texts).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import sys
 import tempfile
@@ -29,23 +41,32 @@ from bench.bench_search import CLUSTERS, DIM, LATENT, random_unit  # noqa: E402
 from saksfinn.index.retrieval import search as search_mod  # noqa: E402
 from saksfinn.index.retrieval.dense import DenseIndex  # noqa: E402
 from saksfinn.index.retrieval.lexical import LexicalIndex  # noqa: E402
-from saksfinn.models.chunk import Chunk  # noqa: E402
+from saksfinn.models.chunk import Chunk, SearchFilters  # noqa: E402
 
 
-def real_words(corpus: Path) -> list[str]:
+def real_words(corpus: Path, part: slice = slice(None)) -> list[str]:
     words: list[str] = []
-    for path in sorted(corpus.rglob("*.txt")):
+    for path in sorted(corpus.rglob("*.txt"))[part]:
         words += path.read_text(encoding="utf-8", errors="replace").split()
     return words
 
 
-def chunks(n: int, words: list[str], rng: np.random.Generator) -> list[Chunk]:
+def chunks(n: int, words: list[str], rng: np.random.Generator, *, first: int = 0, per_doc: int = 12) -> list[Chunk]:
     out = []
     starts = rng.integers(0, max(1, len(words) - 230), n)
-    for i, s in enumerate(starts):
-        out.append(Chunk(document_id=f"{i // 12:064x}", text=" ".join(words[s : s + 220]), title=f"Sak {i // 12}",
-                         section="Saksopplysninger", municipality=("Steinkjer", "Levanger", "Volda")[i % 3],
-                         doc_type="saksframlegg", year=2020 + i % 6, page=1 + i % 9, start=0, end=1))
+    for j, s in enumerate(starts):
+        i, doc = first + j, (first + j) // per_doc
+        text = " ".join(words[s : s + 220])
+        out.append(Chunk(document_id=f"{doc:064x}", text=text, title=f"Sak {doc}",
+                         section="Saksopplysninger", municipality=("Steinkjer", "Levanger", "Volda")[doc % 3],
+                         doc_type="saksframlegg", year=2020 + doc % 6, page=1 + i % 9, start=i, end=i + 1))
+    return out
+
+
+def judged_queries() -> list[str]:
+    out: list[str] = []
+    for path in sorted((REPO / "eval").glob("queries*.jsonl")):
+        out += [json.loads(line)["query"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return out
 
 
@@ -56,21 +77,9 @@ def timed(label: str, fn, times: dict[str, float]):  # noqa: ANN001, ANN201
     return result
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    ap.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
-    args = ap.parse_args()
-    if not args.corpus.is_dir():
-        print(f"no corpus at {args.corpus}; skipping")
-        return 0
-    words = real_words(args.corpus)
-    rng = np.random.default_rng(0)
-    basis = rng.standard_normal((LATENT, DIM), dtype=np.float32) / np.sqrt(LATENT)
-    centres = rng.standard_normal((CLUSTERS, LATENT), dtype=np.float32)
-    print(f"{len(words)} real words to draw chunks from; shared CPU — compare parts within a row")
+def parts(sizes: list[int], words: list[str], rng: np.random.Generator, basis: np.ndarray, centres: np.ndarray) -> None:
     print(f"{'chunks':>8} {'meta s':>7} {'bm25 s':>7} {'faiss s':>8} {'full build s':>13} {'peak RSS MB':>12}")
-    for n in args.sizes:
+    for n in sizes:
         cs = chunks(n, words, rng)
         vectors = random_unit(n, rng, basis, centres)
         times: dict[str, float] = {}
@@ -83,6 +92,95 @@ def main() -> int:
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"{n:>8} {times['meta']:>7.1f} {times['bm25']:>7.1f} {times['faiss']:>8.1f} {times['full']:>13.1f}"
               f" {rss:>12.0f}", flush=True)
+
+
+def nightly(base_n: int, docs: int, corpus: Path, rng: np.random.Generator, basis: np.ndarray,
+            centres: np.ndarray) -> float:
+    """Incremental vs full re-index of ``docs`` new documents on a ``base_n``-chunk index; the ratio."""
+    SearchIndex = search_mod.SearchIndex
+    old_words, new_words = real_words(corpus, slice(0, None, 2)), real_words(corpus, slice(1, None, 2))
+    base = chunks(base_n, old_words, rng, per_doc=10)
+    new = chunks(docs * 10, new_words, rng, first=base_n, per_doc=10)
+    known = {w.lower() for w in old_words}
+    unseen = {w.lower() for c in new for w in c.text.split()} - known
+    withdrawn = [c.chunk_id for c in base[:100]]  # 10 documents
+    every = base + new
+    matrix = random_unit(len(every), rng, basis, centres)
+    by_id = {c.chunk_id: matrix[i] for i, c in enumerate(every)}
+
+    def embed(cs):  # noqa: ANN001, ANN202 - the fake embedder: a lookup
+        return np.stack([by_id[c.chunk_id] for c in cs]) if cs else np.zeros((0, matrix.shape[1]), np.float32)
+
+    live = sorted(base[100:] + new, key=lambda c: c.chunk_id)
+    with tempfile.TemporaryDirectory() as tmp:
+        inc_dir, full_dir = Path(tmp) / "inc", Path(tmp) / "full"
+        t = time.perf_counter()
+        SearchIndex.build(base, embed(base), inc_dir)
+        base_s = time.perf_counter() - t
+        t = time.perf_counter()
+        update = SearchIndex.update(inc_dir, new, withdrawn, embed)
+        inc_s = time.perf_counter() - t
+        t = time.perf_counter()
+        SearchIndex.build(live, embed(live), full_dir)
+        full_s = time.perf_counter() - t
+        ratio = inc_s / full_s
+        print(f"base index: {base_n} chunks built in {base_s:.1f} s")
+        print(f"nightly run: +{update.added} chunks ({docs} documents from other corpus files than the base's, "
+              f"{len(unseen)} words the base never saw), −{update.removed} withdrawn, {update.reanalysed} older chunks "
+              f"analysed again (new words change their compound splits){'; compacted' if update.compacted else ''}")
+        print(f"{'':<26} {'seconds':>8}\n{'incremental update':<26} {inc_s:>8.2f}\n{'full rebuild':<26} {full_s:>8.2f}")
+        print(f"ratio incremental / full: {ratio:.3f} (1/{1 / ratio:.0f}; target ≤ 1/10: "
+              f"{'met' if ratio <= 0.1 else 'NOT met'})", flush=True)
+        compare(SearchIndex.open(inc_dir), SearchIndex.open(full_dir), by_id, basis, rng, centres)
+    return ratio
+
+
+def compare(inc, full, by_id, basis, rng, centres) -> None:  # noqa: ANN001
+    queries = judged_queries()
+    gi, gf = inc.current(), full.current()
+    print(f"searches compared on {len(queries)} judged queries; incremental: {len(gi.segments)} segments, "
+          f"{gi.size - gi.count} tombstones")
+    qvecs = random_unit(len(queries), rng, basis, centres)
+    same = {"bm25": 0, "dense": 0.0, "hybrid": 0.0}
+    lat: dict[str, list[float]] = {"inc": [], "full": []}
+    for q, v in zip(queries, qvecs):
+        a = [h.chunk_id for h in inc.search(q, v, mode="bm25")]
+        b = [h.chunk_id for h in full.search(q, v, mode="bm25")]
+        same["bm25"] += a == b
+        for mode in ("dense", "hybrid"):
+            a = {h.chunk_id for h in inc.search(q, v, mode=mode)}
+            b = {h.chunk_id for h in full.search(q, v, mode=mode)}
+            same[mode] += len(a & b) / max(1, len(b))
+        for name, index in (("inc", inc), ("full", full)):
+            t = time.perf_counter()
+            index.search(q, v, mode="hybrid", filters=SearchFilters())
+            lat[name].append((time.perf_counter() - t) * 1000)
+    n = max(1, len(queries))
+    print(f"BM25 top-10 identical to the full rebuild: {same['bm25']}/{len(queries)}; "
+          f"top-10 overlap dense {same['dense'] / n:.3f}, hybrid {same['hybrid'] / n:.3f}")
+    print(f"hybrid query p50/p95 ms: incremental {np.percentile(lat['inc'], 50):.0f}/{np.percentile(lat['inc'], 95):.0f}, "
+          f"full {np.percentile(lat['full'], 50):.0f}/{np.percentile(lat['full'], 95):.0f}", flush=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[10_000])
+    ap.add_argument("--base", type=int, default=100_000)
+    ap.add_argument("--docs", type=int, default=1_000)
+    ap.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    args = ap.parse_args()
+    if not args.corpus.is_dir():
+        print(f"no corpus at {args.corpus}; skipping")
+        return 0
+    words = real_words(args.corpus)
+    rng = np.random.default_rng(0)
+    basis = rng.standard_normal((LATENT, DIM), dtype=np.float32) / np.sqrt(LATENT)
+    centres = rng.standard_normal((CLUSTERS, LATENT), dtype=np.float32)
+    print(f"{len(words)} real words to draw chunks from; shared CPU — compare parts within a row")
+    if args.sizes:
+        parts(args.sizes, words, rng, basis, centres)
+    if args.base:
+        nightly(args.base, args.docs, args.corpus, rng, basis, centres)
     return 0
 
 

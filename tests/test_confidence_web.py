@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
 
 import pytest
@@ -174,7 +175,9 @@ def test_index_filters_model_findings_below_min_confidence(tmp_path, threshold, 
 def test_an_index_built_before_confidence_counts_every_row_as_certain(tmp_path):
     chunks = _searchable_chunks()
     SearchIndex.build(chunks, EMB.encode_passages([c.text for c in chunks]), tmp_path)
-    meta = tmp_path / (tmp_path / CURRENT).read_text().strip() / "meta.sqlite"
+    generation = tmp_path / (tmp_path / CURRENT).read_text().strip()
+    segment = json.loads((generation / "manifest.json").read_text())["segments"][0]
+    meta = tmp_path / segment / "meta.sqlite"
     with sqlite3.connect(meta) as conn:
         conn.execute("ALTER TABLE chunks DROP COLUMN confidence")
     index = SearchIndex.open(tmp_path)

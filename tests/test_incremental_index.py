@@ -266,3 +266,33 @@ def test_ensure_index_indexes_what_changed_and_matches_a_forced_rebuild(tmp_path
         assert [(h.chunk_id, round(h.score, 5)) for h in full.search(q, fake.encode_queries([q])[0])] == incremental[q]
         assert all(h.document_id != docs[0] for h in full.search(q, fake.encode_queries([q])[0]))
     store.dispose()
+
+
+def test_a_generation_from_before_segments_still_answers_and_is_rebuilt_not_updated(tmp_path):
+    from saksfinn.index.retrieval.dense import DenseIndex
+    from saksfinn.index.retrieval.lexical import corpus_vocabulary
+    from saksfinn.index.retrieval.search import _write_meta, lexical_text
+
+    cs = [chunk(i, words.split(), i % 3) for i, words in enumerate(
+        ["heltidskultur i kommunen", "skolebygg og skole", "budsjett for barnehage", "kultur og heltid"])]
+    texts = [lexical_text(c) for c in cs]
+    folder = tmp_path / "legacy" / "gen-20250101T000000000000-abcdef"  # as SearchIndex.build wrote it before
+    (folder / "lexical").mkdir(parents=True)
+    _write_meta(folder / "meta.sqlite", cs)
+    analyzer = Analyzer(corpus_vocabulary(texts))
+    bm25 = bm25s.BM25()
+    bm25.index([analyzer.terms(t) or [""] for t in texts], show_progress=False)
+    bm25.save(str(folder / "lexical"), show_progress=False)
+    (folder / "lexical" / "split_vocabulary.json").write_text(json.dumps({"size": 4, "vocabulary": sorted(analyzer.words_known)}))
+    DenseIndex.build(vectors(cs)).save(folder / "dense")
+    (folder / "manifest.json").write_text(json.dumps({"chunks": 4, "dim": EMB.dim, "dense_kind": "flat"}))
+    (folder.parent / CURRENT).write_text(folder.name)
+    SearchIndex.build(cs, vectors(cs), tmp_path / "new")
+    legacy, new = SearchIndex.open(folder.parent), SearchIndex.open(tmp_path / "new")
+    for query in ("heltid", "skolebygg", "barnehage budsjett"):
+        for mode in ("bm25", "hybrid"):
+            assert results(legacy, query, mode) == results(new, query, mode)
+    with pytest.raises(NeedsRebuild):
+        SearchIndex.update(folder.parent, [chunk(9, ["ny"], 0)], [], vectors)
+    with pytest.raises(NeedsRebuild):
+        SearchIndex.indexed_chunk_ids(folder.parent)

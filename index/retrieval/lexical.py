@@ -386,3 +386,25 @@ class LexicalIndex:
     def load(cls, folder: Path) -> LexicalIndex:
         meta = json.loads((folder / _VOCAB_FILE).read_text(encoding="utf-8"))
         return cls([LexicalSegment.load(folder)], Analyzer(meta["vocabulary"]))
+
+
+class LegacyLexicalIndex(LexicalIndex):
+    """A generation written before segments (one bm25s index), read as it is until the next
+    run rebuilds it: ``saksfinn search`` keeps answering after an upgrade."""
+
+    def __init__(self, folder: Path) -> None:
+        import bm25s
+
+        meta = json.loads((folder / _VOCAB_FILE).read_text(encoding="utf-8"))
+        self._bm25 = bm25s.BM25.load(str(folder), show_progress=False) if meta["size"] else None
+        self.segments, self.analyzer, self.live = [], Analyzer(meta["vocabulary"]), None
+        self.size = self.n_live = meta["size"]
+
+    def scores(self, query: str) -> np.ndarray:
+        if self._bm25 is None:
+            return np.zeros(0, dtype=np.float32)
+        ids = self._bm25.get_tokens_ids(self.query_terms(query))
+        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32) if ids else np.zeros(self.size, np.float32)
+
+    def knows(self, term: str) -> bool:
+        return self._bm25 is not None and term in self._bm25.vocab_dict

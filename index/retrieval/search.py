@@ -56,7 +56,14 @@ import numpy as np
 
 from saksfinn.index.retrieval.chunking import context_text
 from saksfinn.index.retrieval.dense import DenseIndex
-from saksfinn.index.retrieval.lexical import Analyzer, LexicalIndex, LexicalSegment, WordCounts, resplit_words
+from saksfinn.index.retrieval.lexical import (
+    Analyzer,
+    LegacyLexicalIndex,
+    LexicalIndex,
+    LexicalSegment,
+    WordCounts,
+    resplit_words,
+)
 from saksfinn.models.chunk import MARK_END, MARK_START, Chunk, Hit, SearchFilters
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
 
@@ -123,13 +130,13 @@ class Segment:
     """One immutable run of rows ``offset .. offset+rows-1``: their chunk records, BM25
     postings and (optionally) vectors. Generations share segments by name."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, legacy_rows: int | None = None) -> None:
         self.folder = folder
         self.name = folder.name
-        info = json.loads((folder / SEGMENT_INFO).read_text())
+        info = json.loads((folder / SEGMENT_INFO).read_text()) if legacy_rows is None else {"offset": 0, "rows": legacy_rows}
         self.offset: int = info["offset"]
         self.rows: int = info["rows"]
-        self.lexical = LexicalSegment.load(folder / "lexical")
+        self.lexical = LexicalSegment.load(folder / "lexical") if legacy_rows is None else None
         self.dense = DenseIndex.load(folder / "dense") if (folder / "dense").is_dir() else None
         self.db = sqlite3.connect(f"file:{folder / 'meta.sqlite'}?mode=ro", uri=True, check_same_thread=False)
         self.db_lock = threading.Lock()
@@ -147,26 +154,32 @@ class Generation:
         self.folder = folder
         self.name = folder.name
         self.manifest = json.loads((folder / MANIFEST).read_text())
-        if self.manifest.get("format") != FORMAT:
-            raise ValueError(f"index generation {self.name} has an older format; it is rebuilt on the next run")
+        self.legacy = "format" not in self.manifest  # one bm25s index, before segments: read, never updated
+        if not self.legacy and self.manifest["format"] != FORMAT:
+            raise ValueError(f"index generation {self.name} has format {self.manifest['format']}, not {FORMAT}")
         self.segments: list[Segment] = []
         try:
-            for name in self.manifest["segments"]:
+            if self.legacy:
+                self.segments.append(Segment(folder, legacy_rows=self.manifest["chunks"]))
+            for name in self.manifest.get("segments", []):
                 self.segments.append(Segment(folder.parent / name))
         except BaseException:
             self.close()
             raise
         self.offsets = np.array([s.offset for s in self.segments], dtype=np.int64)
-        self.size: int = self.manifest["rows"]  # rows, tombstones included: the length of every per-row array
         self.count: int = self.manifest["chunks"]  # live chunks
-        dead = np.load(folder / DEAD_FILE)
+        self.size: int = self.manifest.get("rows", self.count)  # rows, tombstones included: every per-row array's length
+        dead = np.load(folder / DEAD_FILE) if not self.legacy else np.zeros(0, dtype=np.int64)
         self.live: np.ndarray | None = None
         if len(dead):
             self.live = np.ones(self.size, dtype=bool)
             self.live[dead] = False
         self.words = folder / WORDS_FILE
-        self.lexical = LexicalIndex([s.lexical for s in self.segments], Analyzer(WordCounts.load(self.words).vocabulary()),
-                                    self.live)
+        if self.legacy:
+            self.lexical: LexicalIndex = LegacyLexicalIndex(folder / "lexical")
+        else:
+            self.lexical = LexicalIndex([s.lexical for s in self.segments],
+                                        Analyzer(WordCounts.load(self.words).vocabulary()), self.live)
         self.dense = all(s.dense is not None for s in self.segments) and bool(self.segments)
         self.dim: int | None = self.manifest.get("dim")
         self._load_columns()
@@ -175,10 +188,16 @@ class Generation:
         rows: list[tuple] = []
         for seg in self.segments:
             with seg.db_lock:
-                rows += seg.db.execute(
-                    "SELECT municipality, doc_type, type, polarity, year, document_id, themes, chunk_id, confidence"
-                    " FROM chunks ORDER BY row"
-                ).fetchall()
+                try:
+                    rows += seg.db.execute(
+                        "SELECT municipality, doc_type, type, polarity, year, document_id, themes, chunk_id, confidence"
+                        " FROM chunks ORDER BY row"
+                    ).fetchall()
+                except sqlite3.OperationalError:  # a generation older than the confidence column: all certain
+                    rows += seg.db.execute(
+                        "SELECT municipality, doc_type, type, polarity, year, document_id, themes, chunk_id, NULL"
+                        " FROM chunks ORDER BY row"
+                    ).fetchall()
         self.codes: dict[str, dict[str, int]] = {}
         self.columns: dict[str, np.ndarray] = {}
         for i, name in enumerate(_FILTER_COLUMNS):
@@ -333,7 +352,7 @@ class SearchIndex:
         except (OSError, ValueError, KeyError, sqlite3.Error) as exc:
             log.info("index generation %s not reusable (%s): rebuilding", name, exc)
             gen = None
-        if gen is None or gen.dense != (vectors is not None):
+        if gen is None or gen.legacy or gen.dense != (vectors is not None):
             if gen is not None:
                 gen.close()
             raise NeedsRebuild("no current generation of this kind")
@@ -574,7 +593,7 @@ def _update(
         kept = np.setdiff1d(live, np.asarray(gone, dtype=np.int64))
         chunks = sorted(gen.chunks(kept) + fresh, key=lambda c: c.chunk_id)
         folder = SearchIndex.build(chunks, vectors(chunks) if vectors else None, out_dir)
-        return IndexUpdate(folder, compacted=True, added=len(fresh), removed=len(gone), reanalysed=0)
+        return IndexUpdate(folder, compacted=True, added=len(fresh), removed=len(gone), reanalysed=len(again))
     new_chunks = fresh + gen.chunks(again)
     segment = _write_segment(out_dir, new_chunks, [analyzer.terms(lexical_text(c)) for c in new_chunks],
                              vectors(new_chunks) if vectors else None, gen.size)
