@@ -56,13 +56,14 @@ _ENUM_RE = re.compile(
 _LIST_HEADING_RE = re.compile(
     r"^[#*\s■\-–•]*(?P<word>piloter|pilotprosjekter|prosjekter|delprosjekter|tiltak)\s*:?\**\s*$", re.IGNORECASE
 )
-_GENERIC = {
+GENERIC_NAMES = {
     "utviklingsprogrammet", "prosjektet", "programmet", "delprosjektet", "forprosjektet", "hovedprosjektet",
     "rammeprogrammet", "forbedringsprosjektet", "pilotprosjektet", "utviklingsprosjektet", "prosjektene",
 }
 
 
-def _kind(word: str) -> str:
+def project_kind(word: str) -> str:
+    """The kind a project word or name says: pilot, program, nettverk, satsing, tiltak or prosjekt."""
     word = word.lower()
     for key, kind in (("pilot", "pilot"), ("program", "program"), ("nettverk", "nettverk"), ("satsing", "satsing"),
                       ("tiltak", "tiltak"), ("initiativ", "prosjekt")):
@@ -103,15 +104,15 @@ def _mentions(text: str) -> list[tuple[int, int, str, str]]:
     """(start, end, name, kind) for every candidate mention."""
     found: list[tuple[int, int, str, str]] = []
     for match in _WORD_QUOTED_RE.finditer(text):
-        found.append((match.start("name"), match.end("name"), match.group("name"), _kind(match.group("word"))))
+        found.append((match.start("name"), match.end("name"), match.group("name"), project_kind(match.group("word"))))
     for match in _INITIATED_RE.finditer(text):
         found.append((match.start("name"), match.end("name"), match.group("name"), "prosjekt"))
     for match in _QUOTED_COMPOUND_RE.finditer(text):
-        found.append((match.start("name"), match.end("name"), match.group("name"), _kind(match.group("name"))))
+        found.append((match.start("name"), match.end("name"), match.group("name"), project_kind(match.group("name"))))
     for match in _COMPOUND_RE.finditer(text):
         name = match.group("name")
-        if name.lower() not in _GENERIC:
-            found.append((match.start("name"), match.end("name"), name, _kind(name)))
+        if name.lower() not in GENERIC_NAMES:
+            found.append((match.start("name"), match.end("name"), name, project_kind(name)))
     for match in _PHASE_RE.finditer(text):
         found.append((match.start("name"), match.end("name"), match.group("name"), "prosjekt"))
     for match in _ENUM_RE.finditer(text):
@@ -150,7 +151,7 @@ def _list_mentions(text: str) -> list[tuple[int, int, str, str, str]]:
             item = other.text[marker.end() :].strip()
             name = re.split(r"\s+[–-]\s+|:", item)[0]
             start = other.start + other.text.find(name)
-            found.append((start, start + len(name), name, _kind(heading.group("word")), item))
+            found.append((start, start + len(name), name, project_kind(heading.group("word")), item))
     return found
 
 
@@ -163,7 +164,7 @@ def extract_projects(doc: Document, nlp: object | None = None) -> list[Project]:
     for start, end, raw_name, kind, bullet in sorted(candidates, key=lambda c: c[0]):
         name = _clean(raw_name)
         key = re.sub(r"[\s\-–]+", "", name.lower())
-        if len(name) < 3 or key in seen or name.lower() in _GENERIC or in_boilerplate(doc, start):
+        if len(name) < 3 or key in seen or name.lower() in GENERIC_NAMES or in_boilerplate(doc, start):
             continue
         seen.add(key)
         left, right = _sentence(text, start, end)

@@ -42,6 +42,7 @@ import numpy as np
 from saksfinn.extractors import prose_features as pf
 from saksfinn.extractors.experiences import word_polarity
 from saksfinn.extractors.goals import parse_target
+from saksfinn.extractors.projects import GENERIC_NAMES, project_kind
 from saksfinn.extractors.sentences import Unit, sentence_units
 from saksfinn.extractors.textspans import in_boilerplate, squash
 from saksfinn.extractors.themes import classify_themes
@@ -157,10 +158,9 @@ _LOWER_COMPOUND_RE = re.compile(
 _CAPITAL_PHRASE_RE = re.compile(
     r"(?<=[\wæøå,:] )(?P<name>[A-ZÆØÅ][\wæøåÆØÅ-]{2,}(?:\s+(?:for|og|i|på|til|av|mot|med|[A-ZÆØÅ0-9][\wæøåÆØÅ-]*)){0,5})"
 )
-_GENERIC = {
-    "prosjektet", "programmet", "prosjekt", "program", "prosjektene", "tiltaket", "tiltak", "tiltakene",
-    "piloten", "pilot", "satsingen", "nettverket", "delprosjektet", "forprosjektet", "hovedprosjektet",
-    "pilotprosjektet", "utviklingsprosjektet", "utviklingsprogrammet", "kontoret", "portalen",
+_GENERIC = GENERIC_NAMES | {
+    "prosjekt", "program", "tiltaket", "tiltak", "tiltakene", "piloten", "pilot", "satsingen", "nettverket",
+    "kontoret", "portalen",
 }
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
 _MARKER_RE = re.compile(r"^\s*(?:[•●▪■◦○·\-–—*►✓]|\(?\d{1,2}[.)]|\(?[a-zæøå][.)])\s+")
@@ -225,8 +225,7 @@ def _finding(label: str, doc: Document, unit: Unit, confidence: float, extractor
     at = unit.text.find(name)
     if at >= 0:  # the finding's span is the name when it is written as such
         common.update(start=unit.start + at, end=unit.start + at + len(name), text=name)
-    kind = next((k for k in ("pilot", "program", "nettverk", "satsing", "tiltak") if k in name.lower()), "prosjekt")
-    return Project(**common, themes=classify_themes(f"{name} {text}"), name=name, kind=kind,
+    return Project(**common, themes=classify_themes(f"{name} {text}"), name=name, kind=project_kind(name),
                    description=text if text != name else None)
 
 
