@@ -44,7 +44,7 @@ def add_watch(store: Store, query: str, *, municipality: str | None = None, type
     """Save a search; returns its id (the same id when it is already saved)."""
     query = " ".join(query.split())
     if not query:
-        raise StoreError("a saved search needs a query")
+        raise StoreError("et lagret søk trenger en søketekst")
     filters = {k: v for k, v in (("municipality", municipality), ("type", type)) if v}
     watch_id = "w" + content_id(query.lower(), json.dumps(filters, sort_keys=True))[:10]
     with store.engine.begin() as conn:
@@ -105,7 +105,7 @@ def remove_watch(store: Store, watch_id: str) -> None:
         gone = conn.execute(delete(t.watches).where(t.watches.c.watch_id == watch_id)).rowcount
         conn.execute(delete(t.watch_hits).where(t.watch_hits.c.watch_id == watch_id))
     if not gone:
-        raise StoreError(f"no saved search {watch_id!r}; see `saksfinn watch list`")
+        raise StoreError(f"fant ikke noe lagret søk «{watch_id}» — se `saksfinn watch list`")
 
 
 def notify_watches(store: Store, settings: Settings, run_id: str) -> dict[str, list[str]]:

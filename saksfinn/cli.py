@@ -4,6 +4,7 @@ line and exit 1; nothing heavy is imported until a command needs it."""
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -15,8 +16,10 @@ import typer.core
 from rich.console import Console
 
 from saksfinn import vocabulary as vocab
-from saksfinn.models.errors import SaksfinnError
+from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
 from saksfinn.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 try:  # typer vendors click from 0.26 on
     from typer._click import exceptions as click_errors
@@ -83,8 +86,11 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progr
 
 
 def fail(message: str) -> None:
-    err.print(f"[red]Error:[/red] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[red]Feil:[/red] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+INDEX_MISSING = "søkeindeksen er ikke bygget ennå — kjør `saksfinn ingest MAPPE` først"
 
 
 def expected_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -94,12 +100,17 @@ def expected_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except IndexNotBuiltError as exc:
+            log.debug("%s", exc)
+            fail(INDEX_MISSING)
         except SaksfinnError as exc:
             fail(str(exc))
-        except (FileNotFoundError, PermissionError) as exc:
-            fail(f"{exc.strerror}: {exc.filename}")
+        except FileNotFoundError as exc:
+            fail(f"fant ikke filen eller mappen {exc.filename} — sjekk stien")
+        except PermissionError as exc:
+            fail(f"mangler tilgang til {exc.filename} — sjekk rettighetene")
         except KeyboardInterrupt:
-            fail("interrupted")
+            fail("avbrutt")
 
     return wrapper
 
@@ -144,7 +155,7 @@ def ingest(
             fail(f"{exc} (en ny kommune: legg til --new-municipality)")
     missing = [p for p in paths if not p.startswith(("http://", "https://")) and not Path(p).expanduser().exists()]
     if missing:
-        fail(f"no such file or folder: {', '.join(missing)}")
+        fail(f"fant ikke filen eller mappen {', '.join(missing)} — sjekk stien")
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=as_json or not err.is_terminal,
@@ -296,7 +307,7 @@ def export(
         vote_filters = VoteFilters.parse(municipality=municipality, since=when.start.isoformat() if when.start else None)
         n = export_votes(store, vote_filters, format, out)
         if out != "-":
-            err.print(f"Wrote {n} votes to {out}")
+            err.print(f"Skrev {n} voteringer til {out}", highlight=False, markup=False)
         return
 
     filters = ExportFilters(type=type, municipality=municipality, since=when.start, until=when.end,
@@ -305,7 +316,7 @@ def export(
                             min_confidence=vocab.fraction(min_confidence, "--min-confidence"))
     n = export_findings(store, filters, format, out)
     if out != "-":
-        err.print(f"Wrote {n} findings to {out}")
+        err.print(f"Skrev {n} funn til {out}", highlight=False, markup=False)
 
 
 @app.command()

@@ -42,11 +42,12 @@ def test_every_command_has_help(command):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["ingest", "/definitely/not/here"], "no such file or folder"),
-        (["export", "--format", "docx"], "unknown format"),
+        (["ingest", "/definitely/not/here"], "fant ikke filen eller mappen /definitely/not/here — sjekk stien"),
+        (["export", "--format", "docx"], "ukjent format «docx» — bruk jsonl, csv, xlsx, parquet"),
+        (["watch", "remove", "w0000000000"], "fant ikke noe lagret søk «w0000000000»"),
         (["export", "--since", "17.13.2026"], "et år (2025) eller en dato"),
         (["show", "deadbeefdeadbeef"], "fant ikke noe dokument «deadbeefdeadbeef»"),
-        (["search", "heltid"], "no search index"),
+        (["search", "heltid"], "søkeindeksen er ikke bygget ennå — kjør `saksfinn ingest MAPPE` først"),
     ],
 )
 def test_expected_errors_are_one_line(home, args, message):

@@ -64,7 +64,7 @@ def test_add_list_remove(store):
     ]
     remove_watch(store, wid)
     assert len(list_watches(store)) == 1
-    with pytest.raises(StoreError, match="no saved search"):
+    with pytest.raises(StoreError, match="fant ikke noe lagret søk"):
         remove_watch(store, wid)
 
 

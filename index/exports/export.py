@@ -162,7 +162,7 @@ def _until(row: dict[str, Any], until: dt.date) -> bool:
 def export_findings(store: Store, filters: ExportFilters, fmt: str, out: str | Path) -> int:
     """Write the findings to ``out`` (a path, or ``"-"`` for stdout); return the row count."""
     if fmt not in FORMATS:
-        raise SaksfinnError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise SaksfinnError(f"ukjent format «{fmt}» — bruk {', '.join(FORMATS)}")
     rows = list(finding_rows(store, filters))
     data = render(rows, fmt)
     if str(out) == "-":

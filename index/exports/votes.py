@@ -179,7 +179,7 @@ def export_votes(store: Store, filters: VoteFilters, fmt: str, out: str | Path) 
     """Write the voteringer to ``out`` (a path, or ``"-"`` for stdout: the votes table only);
     return the number of voteringer."""
     if fmt not in FORMATS:
-        raise SaksfinnError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise SaksfinnError(f"ukjent format «{fmt}» — bruk {', '.join(FORMATS)}")
     rows = vote_rows(store, filters)
     people = person_rows(rows)
     if fmt == "xlsx":
