@@ -38,11 +38,18 @@ RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.IGNOREC
 ))
 
 
+ADVICE = re.compile(r"^(fetch it again|convert it to PDF( first)?|split it or raise max_pages)$", re.IGNORECASE)
+"""The English advice after "; " in a reader's reason: its rule's Norwegian text already says it."""
+
+
 def in_norwegian(reason: str | None) -> str:
-    """The Norwegian text for an English ``reason``; several reasons joined by "; " each translated."""
+    """The Norwegian text for an English ``reason``; several reasons joined by "; " each translated
+    (a part that is only the advice of the one before it is dropped)."""
     if not reason:
         return ""
-    return "; ".join(dict.fromkeys(_one(part.strip()) for part in reason.split("; ") if part.strip()))
+    parts = [p.strip() for p in reason.split("; ") if p.strip()]
+    kept = [p for i, p in enumerate(parts) if not (i and ADVICE.match(p))]
+    return "; ".join(dict.fromkeys(_one(p) for p in kept))
 
 
 def _one(reason: str) -> str:

@@ -172,37 +172,41 @@ def ingest(
     _print_run(run)
 
 
+RUN_COUNT_WORDS = (("new", "nye"), ("changed", "endret"), ("unchanged", "uendret"), ("rederived", "utledet på nytt"),
+                   ("duplicate", "duplikater"), ("failed", "feilet"), ("withdrawn", "trukket tilbake"))
+STATUS_WORDS = {"failed": "feilet", "needs_ocr": "trenger OCR", "partial": "delvis lest"}
+
+
 def _print_run(run: Any) -> None:
     counts = run.counts()
     secs = (run.finished - run.started).total_seconds() if run.finished else 0.0
-    console.print(
-        f"[bold]Run {run.run_id}[/bold] ({secs:.1f} s): "
-        f"{counts['new']} new, {counts['changed']} changed, {counts['unchanged']} unchanged, "
-        f"{counts['rederived']} re-derived, {counts['duplicate']} duplicate, {counts['failed']} failed, "
-        f"{counts['withdrawn']} withdrawn" + (f", {counts['restored']} restored" if counts.get("restored") else "")
-    )
+    summary = ", ".join(f"{counts[key]} {word}" for key, word in RUN_COUNT_WORDS)
+    if counts.get("restored"):
+        summary += f", {counts['restored']} gjenopprettet"
+    console.print(f"[bold]Innlesing {run.run_id}[/bold] ({secs:.1f} s): {summary}")
     from rich.markup import escape
 
     from saksfinn.flows.reasons import in_norwegian
-    from saksfinn.flows.report import listed, new_documents, watch_name, what_happened
+    from saksfinn.flows.report import CHANGE_WORDS, listed, new_documents, watch_name, what_happened
 
     shown = set()
     for o in listed(run):
         shown.add(o.source)
         where = f" [{o.municipality}]" if o.municipality else ""
         note = what_happened(o)
-        console.print(f"  {o.change.value:<10}{where} {o.source}" + (f": {note}" if note else ""), highlight=False, markup=False)
+        word = CHANGE_WORDS.get(o.change.value, o.change.value)
+        console.print(f"  {word:<16}{where} {o.source}" + (f": {note}" if note else ""), highlight=False, markup=False)
     for o in run.outcomes:
-        if o.source not in shown and o.status and o.status.value in ("failed", "needs_ocr", "partial"):
-            console.print(f"  [yellow]{o.status.value}[/yellow] {escape(o.source)}: {escape(in_norwegian(o.reason))}",
-                          highlight=False)
+        if o.source not in shown and o.status and o.status.value in STATUS_WORDS:
+            console.print(f"  [yellow]{STATUS_WORDS[o.status.value]}[/yellow] {escape(o.source)}: "
+                          f"{escape(in_norwegian(o.reason))}", highlight=False)
     if run.error:
-        console.print(f"  [yellow]problems:[/yellow] {escape(run.error)}")
+        console.print(f"  [yellow]problemer:[/yellow] {escape(in_norwegian(run.error))}")
     for watch_id, document_ids in run.watch_matches.items():
         console.print(f"Lagret søk {watch_name(run, watch_id)}: {new_documents(len(document_ids))}", markup=False)
     if run.index:
-        console.print(f"Search index: {run.index.get('chunks', 0)} chunks"
-                      + (f" ({run.index.get('embedded', 0)} newly embedded)" if run.index.get("rebuilt") else " (up to date)"))
+        console.print(f"Søkeindeks: {run.index.get('chunks', 0)} tekstbiter"
+                      + (f" ({run.index.get('embedded', 0)} nye vektorer)" if run.index.get("rebuilt") else " (oppdatert fra før)"))
 
 
 # ---- status ----------------------------------------------------------------------------

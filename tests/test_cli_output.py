@@ -153,3 +153,37 @@ def test_failure_reasons_in_norwegian_say_what_to_do(tmp_path, kind):
 )
 def test_stage_reasons_in_norwegian(english, norwegian):
     assert norwegian in in_norwegian(english)
+
+
+@pytest.mark.parametrize(
+    ("english", "norwegian"),
+    [
+        ("/k/tom.pdf is empty (0 bytes); fetch it again", "filen er tom (0 byte) — hent den på nytt"),
+        ("/k/a.docx is a Word document, not PDF, HTML or text; convert it to PDF first",
+         "filen er ikke PDF, HTML eller tekst (a Word document) — konverter den til PDF"),
+        ("PDF has 3001 pages, more than the limit of 2000; split it or raise max_pages",
+         "PDF-en har 3001 sider, mer enn grensen på 2000 — del den opp"),
+        ("/k/tom.pdf is empty (0 bytes); fetch it again; could not fetch: timed out",
+         "filen er tom (0 byte) — hent den på nytt; kunne ikke hentes — sjekk adressen og nettet; "
+         "prøves igjen ved neste innlesing"),
+    ],
+)
+def test_english_advice_after_a_translated_reason_is_not_repeated(english, norwegian):
+    assert in_norwegian(english) == norwegian
+
+
+def test_ingest_summary_is_norwegian(tmp_path, monkeypatch, sample_corpus):
+    folder = tmp_path / "Bærum"
+    shutil.copytree(sample_corpus / "Bærum", folder)
+    (folder / "tom.pdf").write_bytes(b"")
+    monkeypatch.setenv("SAKSFINN_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SAKSFINN_EMBEDDER", "hash")
+    monkeypatch.setenv("SAKSFINN_ORCHESTRATOR", "local")
+    first = runner.invoke(app, ["ingest", str(folder)], env={"COLUMNS": "80"}).stdout
+    assert first.startswith("Innlesing ") and "2 nye, 0 endret, 0 uendret" in first and "1 feilet" in first
+    assert "  ny " in first and "  feilet " in first and "filen er tom (0 byte) — hent den på nytt" in first
+    assert "Søkeindeks: " in first and "tekstbiter" in first
+    again = runner.invoke(app, ["ingest", str(folder)], env={"COLUMNS": "80"}).stdout
+    assert "0 nye, 0 endret, 2 uendret" in again
+    for english in (" new,", " changed,", " unchanged", " withdrawn", "Search index", "chunks", "Run ", "fetch it"):
+        assert english not in first + again, english
