@@ -83,6 +83,15 @@ def watch_matches(store: Store, watch_id: str, *, limit: int = 50) -> list[dict[
             for r in rows[:limit]]
 
 
+def match_counts(store: Store) -> dict[str, int]:
+    """Watch id → how many documents it has matched so far."""
+    from sqlalchemy import func
+
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(t.watch_hits.c.watch_id, func.count()).group_by(t.watch_hits.c.watch_id))
+        return {wid: n for wid, n in rows}
+
+
 def watch_label(watch: dict[str, Any]) -> str:
     """«query» and its filters, as a person recognises the saved search."""
     filters = watch.get("filters") or {}

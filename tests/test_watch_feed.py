@@ -127,3 +127,33 @@ def test_run_page_links_each_saved_search_to_its_feed(setup):
     store.save_run(IngestRun(run_id="r9", started=now, finished=now, watch_matches={wid: [older]},
                              watch_names={wid: "«heltidskultur erfaringer»"}))
     assert f'href="/feeds/watch/{wid}.atom"' in client.get("/innlesinger/r9").text
+
+
+def test_saved_search_pages_list_matches_and_link_the_feed(setup):
+    client, store, wid, older, newer = setup
+    listing = client.get("/lagrede-sok")
+    assert listing.status_code == 200
+    html = listing.text
+    assert f'href="/lagrede-sok/{wid}">«heltidskultur erfaringer»</a>' in html
+    assert f'<link rel="alternate" type="application/atom+xml" title="Saksfinn: «heltidskultur erfaringer»" ' \
+           f'href="/feeds/watch/{wid}.atom">' in html
+    assert "<td>2</td>" in html  # two matched documents
+
+    page = client.get(f"/lagrede-sok/{wid}").text
+    assert f'href="/feeds/watch/{wid}.atom"' in page and "Følg i feedleser (Atom)" in page
+    assert 'href="/?q=heltidskultur+erfaringer"' in page
+    assert page.index(f"/dokument/{newer}") < page.index(f"/dokument/{older}")
+    assert "Steinkjer" in page and "17. mars 2026" in page and "Protokoll: heltid &amp; turnus &lt;utkast&gt;" in page
+    feed = ET.fromstring(client.get(f"/feeds/watch/{wid}.atom").content)
+    assert feed.find(f"{A}link[@rel='alternate']").get("href") == f"http://testserver/lagrede-sok/{wid}"
+
+    r = client.get("/lagrede-sok/w0000000000")
+    assert r.status_code == 404 and "Fant ikke det lagrede søket" in r.text
+
+
+def test_saved_searches_page_without_any(tmp_path):
+    settings = settings_for(tmp_path / "home")
+    store = Store(settings.db_url, files_dir=settings.files_dir)
+    html = TestClient(create_app(settings, searcher=FakeSearcher(store), store=store)).get("/lagrede-sok").text
+    assert "Ingen lagrede søk ennå" in html and 'aria-current="page">Lagrede søk' in html
+    store.dispose()

@@ -2,7 +2,7 @@
 
 Contract of :func:`watch_feed`: one ``<entry>`` per document the saved search has
 matched (newest first, at most :data:`FEED_ENTRIES`), with the document's title, a
-link to its page in the app, its municipality (also as a ``<category>``), its date
+link to its page in the app (the feed's own ``alternate`` link is the saved search's page), its municipality (also as a ``<category>``), its date
 and the matching passage. Ids are stable URNs (``urn:saksfinn:watch:<id>`` and
 ``…:<document id>``), so a reader shows each document once however often it polls;
 ``<updated>`` is when saksfinn stored the document (the feed's: its newest entry, or
@@ -15,7 +15,6 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
-from urllib.parse import urlencode
 
 from saksfinn.flows.watches import watch_label
 
@@ -42,7 +41,7 @@ def watch_feed(watch: dict[str, Any], entries: list[dict[str, Any]], *, base_url
     _text(feed, "updated", _stamp(max(found) if found else watch.get("created")))
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml",
                   href=f"{base}/feeds/watch/{wid}.atom")
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=f"{base}/?{_search_query(watch)}")
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=f"{base}/lagrede-sok/{wid}")
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", "Saksfinn")
     _text(feed, "generator", "saksfinn")
@@ -91,7 +90,3 @@ def _stamp(value: Any) -> str:
 def _name(source: str | None) -> str | None:
     return source.replace("\\", "/").rsplit("/", 1)[-1] if source else None
 
-
-def _search_query(watch: dict[str, Any]) -> str:
-    """The search page's query string for the saved search (the feed's alternate link)."""
-    return urlencode({"q": watch["query"], **(watch.get("filters") or {})})

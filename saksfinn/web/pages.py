@@ -237,6 +237,38 @@ def export(request: Request) -> Response:
 
 
 WATCH_ID = re.compile(r"^w[0-9a-f]{10}$")  # as flows.watches.add_watch makes them
+WATCH_MISSING = "Det finnes ikke noe lagret søk med denne id-en. Se «saksfinn watch list» for id-ene."
+
+
+@router.get("/lagrede-sok", response_class=HTMLResponse)
+def watches_page(request: Request) -> HTMLResponse:
+    """The saved searches, each with its page, its search and its Atom feed."""
+    from saksfinn.flows.watches import list_watches, match_counts, watch_label
+
+    store = _state(request).store
+    watches = [{**w, "label": watch_label(w)} for w in list_watches(store)]
+    return page(request, "watches.html", {"watches": watches, "counts": match_counts(store), "active": "watches",
+                                          "search_query": _watch_search_query})
+
+
+@router.get("/lagrede-sok/{watch_id}", response_class=HTMLResponse)
+def watch_page(request: Request, watch_id: str) -> HTMLResponse:
+    """One saved search: what it looks for, its latest matches, and its Atom feed."""
+    from saksfinn.flows.watches import get_watch, watch_label, watch_matches
+
+    store = _state(request).store
+    watch = get_watch(store, watch_id) if WATCH_ID.match(watch_id) else None
+    if watch is None:
+        return error_page(request, 404, "Fant ikke det lagrede søket", WATCH_MISSING)
+    context = {"watch": watch, "label": watch_label(watch), "matches": watch_matches(store, watch_id, limit=50),
+               "search_query": _watch_search_query, "active": "watches"}
+    return page(request, "watch.html", context)
+
+
+def _watch_search_query(watch: dict[str, Any]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({"q": watch["query"], **(watch.get("filters") or {})})
 
 
 @router.get("/feeds/watch/{watch_id}.atom")
@@ -249,8 +281,7 @@ def watch_feed(request: Request, watch_id: str) -> Response:
     store = _state(request).store
     watch = get_watch(store, watch_id) if WATCH_ID.match(watch_id) else None
     if watch is None:
-        return error_page(request, 404, "Fant ikke det lagrede søket",
-                          "Det finnes ikke noe lagret søk med denne id-en. Se «saksfinn watch list» for id-ene.")
+        return error_page(request, 404, "Fant ikke det lagrede søket", WATCH_MISSING)
     body = atom(watch, watch_matches(store, watch_id, limit=FEED_ENTRIES), base_url=str(request.base_url),
                 date_text=norwegian_date, type_label=DOC_TYPE_LABELS)
     return Response(body, media_type=MEDIA_TYPE)
