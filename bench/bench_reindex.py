@@ -126,8 +126,8 @@ def nightly(base_n: int, docs: int, corpus: Path, rng: np.random.Generator, basi
         ratio = inc_s / full_s
         print(f"base index: {base_n} chunks built in {base_s:.1f} s")
         print(f"nightly run: +{update.added} chunks ({docs} documents from other corpus files than the base's, "
-              f"{len(unseen)} words the base never saw), −{update.removed} withdrawn, {update.reanalysed} older chunks "
-              f"analysed again (new words change their compound splits){'; compacted' if update.compacted else ''}")
+              f"{len(unseen)} words the base never saw), −{update.removed} withdrawn, {update.patched} older chunks "
+              f"patched (new words change their compound splits){'; compacted' if update.compacted else ''}")
         print(f"{'':<26} {'seconds':>8}\n{'incremental update':<26} {inc_s:>8.2f}\n{'full rebuild':<26} {full_s:>8.2f}")
         print(f"ratio incremental / full: {ratio:.3f} (1/{1 / ratio:.0f}; target ≤ 1/10: "
               f"{'met' if ratio <= 0.1 else 'NOT met'})", flush=True)

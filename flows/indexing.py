@@ -101,8 +101,8 @@ def ensure_index(store: Store, settings: Settings, *, force: bool = False, embed
     if update is None or update.compacted:
         log.info("index rebuilt: %d chunks, %d newly embedded, %.1f s", count, embedded, seconds)
     else:
-        log.info("index updated: +%d −%d chunks (%d analysed again), %d newly embedded, %.1f s",
-                 update.added, update.removed, update.reanalysed, embedded, seconds)
+        log.info("index updated: +%d −%d chunks (%d older ones patched), %d newly embedded, %.1f s",
+                 update.added, update.removed, update.patched, embedded, seconds)
     return IndexReport(rebuilt=True, chunks=count, embedded=embedded, seconds=seconds)
 
 

@@ -106,6 +106,17 @@ class Analyzer:
                 terms.append(s)
         return terms
 
+    def analyze(self, text: str) -> tuple[list[str], list[str]]:
+        """A text's index terms and the words in it that could split (so whose terms
+        depend on the vocabulary), each as often as it occurs."""
+        terms: list[str] = []
+        splittable: list[str] = []
+        for word in self.words(text):
+            terms.extend(self.terms_of_word(word))
+            if len(word) >= 2 * MIN_PART:
+                splittable.append(word)
+        return terms, splittable
+
     def terms(self, text: str, *, query: bool = False) -> list[str]:
         out: list[str] = []
         for word in self.words(text):
@@ -233,42 +244,59 @@ K1 = 1.5  # bm25s' defaults, method "lucene": the scores bm25s gave before segme
 B = 0.75
 
 
+def _postings(lists: Sequence[Sequence[str]], *, empty: str | None = None) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """(keys, indptr, rows, counts): for every key, the rows holding it (ascending) and how often."""
+    vocab: dict[str, int] = {}
+    k_ids: list[int] = []
+    d_ids: list[int] = []
+    counts: list[int] = []
+    for d, items in enumerate(lists):
+        if not items and empty is not None:
+            items = [empty]
+        for key, c in Counter(items).items():
+            k_ids.append(vocab.setdefault(key, len(vocab)))
+            d_ids.append(d)
+            counts.append(c)
+    k = np.asarray(k_ids, dtype=np.int64)
+    order = np.argsort(k, kind="stable")
+    indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(k, minlength=len(vocab)), out=indptr[1:])
+    return list(vocab), indptr, np.asarray(d_ids, dtype=np.int32)[order], np.asarray(counts, dtype=np.float32)[order]
+
+
 class LexicalSegment:
     """Postings of a run of texts: for every term, the rows (0-based in the segment) that
     hold it and how often, plus each text's length in terms. Statistics that depend on
     the whole corpus (document frequency, average length, number of texts) are taken at
-    query time, so segments built at different times score alike."""
+    query time, so segments built at different times score alike. The rows holding each
+    splittable word (:meth:`Analyzer.analyze`) are kept too, so when the vocabulary
+    changes how a word splits its rows' terms can be patched without reading them."""
 
-    def __init__(self, terms: list[str], indptr: np.ndarray, rows: np.ndarray, tf: np.ndarray,
-                 lengths: np.ndarray) -> None:
+    _ARRAYS = ("indptr", "rows", "tf", "lengths", "w_indptr", "w_rows", "w_tf")
+
+    def __init__(self, terms: list[str], indptr: np.ndarray, rows: np.ndarray, tf: np.ndarray, lengths: np.ndarray,
+                 words: list[str] | None = None, w_indptr: np.ndarray | None = None, w_rows: np.ndarray | None = None,
+                 w_tf: np.ndarray | None = None) -> None:
         self.terms = terms
         self.term_ids = {t: i for i, t in enumerate(terms)}
         self.indptr, self.rows, self.tf, self.lengths = indptr, rows, tf, lengths
+        self.words = words or []
+        self.word_ids = {w: i for i, w in enumerate(self.words)}
+        self.w_indptr = np.zeros(1, dtype=np.int64) if w_indptr is None else w_indptr
+        self.w_rows = np.zeros(0, dtype=np.int32) if w_rows is None else w_rows
+        self.w_tf = np.zeros(0, dtype=np.float32) if w_tf is None else w_tf
 
     @property
     def size(self) -> int:
         return len(self.lengths)
 
     @classmethod
-    def build(cls, term_lists: Sequence[Sequence[str]]) -> LexicalSegment:
-        vocab: dict[str, int] = {}
-        t_ids: list[int] = []
-        d_ids: list[int] = []
-        counts: list[int] = []
-        lengths = np.zeros(len(term_lists), dtype=np.int32)
-        for d, terms in enumerate(term_lists):
-            terms = terms or [""]  # an empty text is one empty term long, as bm25s had it
-            lengths[d] = len(terms)
-            for term, c in Counter(terms).items():
-                t_ids.append(vocab.setdefault(term, len(vocab)))
-                d_ids.append(d)
-                counts.append(c)
-        t = np.asarray(t_ids, dtype=np.int64)
-        order = np.argsort(t, kind="stable")  # by term, rows ascending within a term
-        indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(t, minlength=len(vocab)), out=indptr[1:])
-        return cls(list(vocab), indptr, np.asarray(d_ids, dtype=np.int32)[order],
-                   np.asarray(counts, dtype=np.float32)[order], lengths)
+    def build(cls, term_lists: Sequence[Sequence[str]], word_lists: Sequence[Sequence[str]] | None = None) -> LexicalSegment:
+        # an empty text is one empty term long, as bm25s had it
+        lengths = np.array([max(1, len(t)) for t in term_lists], dtype=np.int32)
+        terms, indptr, rows, tf = _postings(term_lists, empty="")
+        words, w_indptr, w_rows, w_tf = _postings(word_lists or [])
+        return cls(terms, indptr, rows, tf, lengths, words, w_indptr, w_rows, w_tf)
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         i = self.term_ids.get(term)
@@ -277,16 +305,82 @@ class LexicalSegment:
         a, b = self.indptr[i], self.indptr[i + 1]
         return self.rows[a:b], self.tf[a:b]
 
+    def word_postings(self, word: str) -> tuple[np.ndarray, np.ndarray] | None:
+        i = self.word_ids.get(word)
+        if i is None:
+            return None
+        a, b = self.w_indptr[i], self.w_indptr[i + 1]
+        return self.w_rows[a:b], self.w_tf[a:b]
+
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        for name in ("indptr", "rows", "tf", "lengths"):
+        for name in self._ARRAYS:
             np.save(folder / f"{name}.npy", getattr(self, name))
-        (folder / "terms.json").write_text(json.dumps(self.terms, ensure_ascii=False), encoding="utf-8")
+        (folder / "terms.json").write_text(json.dumps({"terms": self.terms, "words": self.words}, ensure_ascii=False),
+                                           encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> LexicalSegment:
-        arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="r") for n in ("indptr", "rows", "tf", "lengths")}
-        return cls(json.loads((folder / "terms.json").read_text(encoding="utf-8")), **arrays)
+        arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="r") for n in cls._ARRAYS}
+        keys = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
+        return cls(keys["terms"], words=keys["words"], **arrays)
+
+
+class TermPatch:
+    """Changes to indexed term frequencies and lengths of existing rows, made when the
+    vocabulary changed how some of their words split: ``(term, row, Δtf)`` and
+    ``(row, Δlength)``. Kept per generation (cumulative) until the next compaction."""
+
+    def __init__(self, terms: Sequence[str] = (), rows: np.ndarray | None = None, dtf: np.ndarray | None = None,
+                 len_rows: np.ndarray | None = None, dlen: np.ndarray | None = None) -> None:
+        t = np.asarray(terms, dtype=object)
+        r = np.zeros(0, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
+        d = np.zeros(0, dtype=np.float64) if dtf is None else np.asarray(dtf, dtype=np.float64)
+        # one entry per (term, row), zeros dropped
+        if len(t):
+            keys = np.unique(t)
+            code = np.searchsorted(keys, t)
+            pair, inverse = np.unique(np.stack([code, r]), axis=1, return_inverse=True)
+            total = np.bincount(inverse.ravel(), weights=d)
+            keep = total != 0
+            t, r, d = keys[pair[0][keep]], pair[1][keep], total[keep]
+        self.terms, self.rows, self.dtf = list(t), r, d
+        self.by_term: dict[str, tuple[int, int]] = {}
+        for i, term in enumerate(self.terms):  # sorted by term, so each term is one run
+            start = self.by_term.get(term, (i, i))[0]
+            self.by_term[term] = (start, i + 1)
+        lr = np.zeros(0, dtype=np.int64) if len_rows is None else np.asarray(len_rows, dtype=np.int64)
+        dl = np.zeros(0, dtype=np.float64) if dlen is None else np.asarray(dlen, dtype=np.float64)
+        if len(lr):
+            lr, inverse = np.unique(lr, return_inverse=True)
+            dl = np.bincount(inverse.ravel(), weights=dl)
+            lr, dl = lr[dl != 0], dl[dl != 0]
+        self.len_rows, self.dlen = lr, dl
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def plus(self, terms: Sequence[str], rows: np.ndarray, dtf: np.ndarray, len_rows: np.ndarray,
+             dlen: np.ndarray) -> TermPatch:
+        return TermPatch([*self.terms, *terms], np.concatenate([self.rows, rows]), np.concatenate([self.dtf, dtf]),
+                         np.concatenate([self.len_rows, len_rows]), np.concatenate([self.dlen, dlen]))
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        span = self.by_term.get(term)
+        return None if span is None else (self.rows[span[0] : span[1]], self.dtf[span[0] : span[1]])
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "terms.json").write_text(json.dumps(self.terms, ensure_ascii=False), encoding="utf-8")
+        np.savez(folder / "patch.npz", rows=self.rows, dtf=self.dtf, len_rows=self.len_rows, dlen=self.dlen)
+
+    @classmethod
+    def load(cls, folder: Path) -> TermPatch:
+        if not (folder / "patch.npz").exists():
+            return cls()
+        data = np.load(folder / "patch.npz")
+        return cls(json.loads((folder / "terms.json").read_text(encoding="utf-8")), data["rows"], data["dtf"],
+                   data["len_rows"], data["dlen"])
 
 
 class LexicalIndex:
@@ -298,14 +392,19 @@ class LexicalIndex:
     so an index in segments with tombstones scores every live row exactly as one
     segment built from the live texts alone would (tested)."""
 
-    def __init__(self, segments: Sequence[LexicalSegment], analyzer: Analyzer, live: np.ndarray | None = None) -> None:
+    def __init__(self, segments: Sequence[LexicalSegment], analyzer: Analyzer, live: np.ndarray | None = None,
+                 patch: TermPatch | None = None) -> None:
         self.segments = list(segments)
         self.analyzer = analyzer
+        self.patch = patch if patch is not None and (len(patch) or len(patch.len_rows)) else None
         self.offsets = np.cumsum([0] + [s.size for s in self.segments])[:-1].astype(np.int64)
         self.size = int(sum(s.size for s in self.segments))
         self.live = None if live is None or live.all() else np.asarray(live, dtype=bool)
         lengths = np.concatenate([np.asarray(s.lengths) for s in self.segments]) if self.segments else np.zeros(0)
-        self.lengths = lengths.astype(np.float64)
+        lengths = lengths.astype(np.float64)
+        if self.patch is not None:
+            lengths[self.patch.len_rows] += self.patch.dlen
+        self.lengths = lengths
         self.n_live = int(self.size if self.live is None else self.live.sum())
         total = int(lengths.sum() if self.live is None else lengths[self.live].sum())
         self.avg_length = total / self.n_live if self.n_live else 1.0
@@ -313,7 +412,8 @@ class LexicalIndex:
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
         analyzer = Analyzer(corpus_vocabulary(texts))
-        return cls([LexicalSegment.build([analyzer.terms(t) for t in texts])], analyzer)
+        analysed = [analyzer.analyze(t) for t in texts]
+        return cls([LexicalSegment.build([a[0] for a in analysed], [a[1] for a in analysed])], analyzer)
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Live rows holding ``term`` and its frequency in each."""
@@ -324,9 +424,17 @@ class LexicalIndex:
             if found is not None:
                 rows.append(found[0].astype(np.int64) + offset)
                 tfs.append(np.asarray(found[1]))
+        patched = self.patch.postings(term) if self.patch is not None else None
+        if patched is not None:
+            rows.append(patched[0])
+            tfs.append(patched[1])
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         r, tf = np.concatenate(rows), np.concatenate(tfs)
+        if patched is not None:  # add the changes to the rows' frequencies; rows left at 0 no longer hold the term
+            r, inverse = np.unique(r, return_inverse=True)
+            tf = np.bincount(inverse.ravel(), weights=tf.astype(np.float64))
+            r, tf = r[tf > 0], tf[tf > 0]
         if self.live is not None:
             keep = self.live[r]
             r, tf = r[keep], tf[keep]
@@ -357,8 +465,27 @@ class LexicalIndex:
             terms.extend(word_terms)
         return list(dict.fromkeys(terms))
 
+    def word_postings(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """Live rows holding the splittable ``word`` and how often."""
+        rows: list[np.ndarray] = []
+        tfs: list[np.ndarray] = []
+        for seg, offset in zip(self.segments, self.offsets):
+            found = seg.word_postings(word)
+            if found is not None:
+                rows.append(found[0].astype(np.int64) + offset)
+                tfs.append(np.asarray(found[1]))
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        r, tf = np.concatenate(rows), np.concatenate(tfs)
+        if self.live is not None:
+            keep = self.live[r]
+            r, tf = r[keep], tf[keep]
+        return r, tf
+
     def knows(self, term: str) -> bool:
         """Whether a live row holds ``term``."""
+        if self.patch is not None:
+            return len(self.postings(term)[0]) > 0
         for seg, offset in zip(self.segments, self.offsets):
             found = seg.postings(term)
             if found is not None and (self.live is None or self.live[np.asarray(found[0]) + offset].any()):
@@ -397,7 +524,7 @@ class LegacyLexicalIndex(LexicalIndex):
 
         meta = json.loads((folder / _VOCAB_FILE).read_text(encoding="utf-8"))
         self._bm25 = bm25s.BM25.load(str(folder), show_progress=False) if meta["size"] else None
-        self.segments, self.analyzer, self.live = [], Analyzer(meta["vocabulary"]), None
+        self.segments, self.analyzer, self.live, self.patch = [], Analyzer(meta["vocabulary"]), None, None
         self.size = self.n_live = meta["size"]
 
     def scores(self, query: str) -> np.ndarray:

@@ -10,8 +10,9 @@ Layout of ``out_dir``::
         segment.json     first row, row count, dimension, dense kind
     gen-<time>-<rand>/   one generation
         manifest.json    written last: format, live chunks, rows, its segments in order
-        dead.npy         tombstones: rows no longer live (withdrawn, or indexed again)
+        dead.npy         tombstones: rows no longer live (withdrawn)
         words.json       live texts per word: the compound-splitting vocabulary
+        patch/           term-frequency changes of older rows whose words split anew
 
 :meth:`SearchIndex.build` writes one segment holding every chunk; :meth:`SearchIndex.update`
 adds a delta segment with the new chunks and tombstones the removed ones, so a nightly
@@ -61,6 +62,7 @@ from saksfinn.index.retrieval.lexical import (
     LegacyLexicalIndex,
     LexicalIndex,
     LexicalSegment,
+    TermPatch,
     WordCounts,
     resplit_words,
 )
@@ -82,6 +84,7 @@ SEGMENT_PREFIX = "seg-"
 SEGMENT_INFO = "segment.json"
 DEAD_FILE = "dead.npy"
 WORDS_FILE = "words.json"
+PATCH_DIR = "patch"
 COMPACT_FRACTION = 0.2  # delta rows + tombstones above this share of the base: one segment again
 
 
@@ -95,7 +98,7 @@ class IndexUpdate:
     compacted: bool  # rebuilt into one segment
     added: int
     removed: int
-    reanalysed: int  # old chunks indexed again because the vocabulary changed their terms
+    patched: int  # old chunks whose terms were patched: the vocabulary change splits a word of theirs anew
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ class Segment:
 
 class Generation:
     """One loaded, immutable index generation: segments laid end to end, minus the rows
-    in its tombstone set (chunks withdrawn, or analysed again into a later segment)."""
+    in its tombstone set (withdrawn chunks), with its term patch applied."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -179,7 +182,8 @@ class Generation:
             self.lexical: LexicalIndex = LegacyLexicalIndex(folder / "lexical")
         else:
             self.lexical = LexicalIndex([s.lexical for s in self.segments],
-                                        Analyzer(WordCounts.load(self.words).vocabulary()), self.live)
+                                        Analyzer(WordCounts.load(self.words).vocabulary()), self.live,
+                                        TermPatch.load(folder / PATCH_DIR))
         self.dense = all(s.dense is not None for s in self.segments) and bool(self.segments)
         self.dim: int | None = self.manifest.get("dim")
         self._load_columns()
@@ -321,7 +325,7 @@ class SearchIndex:
         texts = [lexical_text(c) for c in chunks]
         words = WordCounts.of(texts)
         analyzer = Analyzer(words.vocabulary())
-        segment = _write_segment(out_dir, chunks, [analyzer.terms(t) for t in texts], vectors, 0)
+        segment = _write_segment(out_dir, chunks, [analyzer.analyze(t) for t in texts], vectors, 0)
         return _write_generation(out_dir, [segment], np.zeros(0, dtype=np.int64), words, len(chunks))
 
     @staticmethod
@@ -337,10 +341,11 @@ class SearchIndex:
         (chunk ids) plus ``added``, at a cost that follows the change.
 
         The new chunks go into a new delta segment (BM25 postings and an exact vector
-        index of their own); removed chunks become tombstones. Old chunks whose index
-        terms the vocabulary change alters (a compound that now splits differently) are
-        tombstoned and analysed again into the delta, so every live chunk is indexed as a
-        full rebuild would index it. When delta rows plus tombstones exceed
+        index of their own); removed chunks become tombstones. Where the vocabulary change
+        makes a word of older chunks split differently (a compound whose part is now
+        known), their term frequencies and lengths are patched from the segments' word
+        postings (:class:`TermPatch`), so every live chunk is indexed as a full rebuild
+        would index it, without reading it again. When delta rows plus tombstones exceed
         ``compact_fraction`` of the base segment, or the index is of an older format or
         has (no) vectors where ``vectors`` says otherwise, everything is rebuilt into one
         segment instead. ``vectors`` gives the vectors of any chunks (``None``: BM25 only).
@@ -497,7 +502,8 @@ def _stamp() -> str:
 
 
 def _write_segment(
-    out_dir: Path, chunks: Sequence[Chunk], term_lists: Sequence[Sequence[str]], vectors: np.ndarray | None, offset: int
+    out_dir: Path, chunks: Sequence[Chunk], analysed: Sequence[tuple[list[str], list[str]]], vectors: np.ndarray | None,
+    offset: int,
 ) -> dict:
     """Write rows ``offset ..`` as a new segment folder (complete before it gets its name)."""
     name = f"{SEGMENT_PREFIX}{_stamp()}"
@@ -505,7 +511,7 @@ def _write_segment(
     tmp.mkdir()
     try:
         _write_meta(tmp / "meta.sqlite", chunks, offset)
-        LexicalSegment.build(term_lists).save(tmp / "lexical")
+        LexicalSegment.build([a[0] for a in analysed], [a[1] for a in analysed]).save(tmp / "lexical")
         dense = None
         if vectors is not None:
             matrix = np.asarray(vectors, dtype=np.float32)
@@ -522,7 +528,8 @@ def _write_segment(
     return info
 
 
-def _write_generation(out_dir: Path, segments: Sequence[dict], dead: np.ndarray, words: WordCounts, count: int) -> Path:
+def _write_generation(out_dir: Path, segments: Sequence[dict], dead: np.ndarray, words: WordCounts, count: int,
+                      patch: TermPatch | None = None) -> Path:
     """Write a generation naming ``segments`` (in row order), make it current, prune."""
     folder = out_dir / f"gen-{_stamp()}"
     tmp = out_dir / f".building-{folder.name}"
@@ -530,6 +537,8 @@ def _write_generation(out_dir: Path, segments: Sequence[dict], dead: np.ndarray,
     try:
         np.save(tmp / DEAD_FILE, np.asarray(dead, dtype=np.int64))
         words.save(tmp / WORDS_FILE)
+        if patch is not None and (len(patch) or len(patch.len_rows)):
+            patch.save(tmp / PATCH_DIR)
         manifest = {
             "format": FORMAT,
             "chunks": count,
@@ -570,37 +579,65 @@ def _update(
     gone = sorted({row_of[c] for c in removed if c in row_of})
     fresh = list({c.chunk_id: c for c in added if c.chunk_id not in row_of}.values())
     if not gone and not fresh:
-        return IndexUpdate(gen.folder, compacted=False, added=0, removed=0, reanalysed=0)
+        return IndexUpdate(gen.folder, compacted=False, added=0, removed=0, patched=0)
     old_words = WordCounts.load(gen.words)
     words = old_words.copy()
     words.remove(lexical_text(c) for c in gen.chunks(gone))
     words.add(lexical_text(c) for c in fresh)
-    old_analyzer, analyzer = gen.lexical.analyzer, Analyzer(words.vocabulary())
-    # old chunks holding a word that now splits differently are analysed again
-    resplit = resplit_words(old_analyzer, analyzer, (w for w in old_words.counts if w in words.counts))
-    gone_set = set(gone)
-    again_set: set[int] = set()
-    for word in resplit:
-        rows, _ = gen.lexical.postings(old_analyzer.terms_of_word(word)[0])
-        again_set.update(int(r) for r in rows if int(r) not in gone_set)
-    again = sorted(again_set)
-    dead = np.union1d(np.flatnonzero(~gen.live) if gen.live is not None else np.zeros(0, dtype=np.int64),
-                      np.asarray(gone + again, dtype=np.int64)).astype(np.int64)
     base = gen.segments[0].rows
-    delta_rows = gen.size - base + len(fresh) + len(again)
+    dead = np.union1d(np.flatnonzero(~gen.live) if gen.live is not None else np.zeros(0, dtype=np.int64),
+                      np.asarray(gone, dtype=np.int64)).astype(np.int64)
     count = gen.count - len(gone) + len(fresh)
-    if delta_rows + len(dead) > fraction * base:
+    if gen.size - base + len(fresh) + len(dead) > fraction * base:
         kept = np.setdiff1d(live, np.asarray(gone, dtype=np.int64))
         chunks = sorted(gen.chunks(kept) + fresh, key=lambda c: c.chunk_id)
         folder = SearchIndex.build(chunks, vectors(chunks) if vectors else None, out_dir)
-        return IndexUpdate(folder, compacted=True, added=len(fresh), removed=len(gone), reanalysed=len(again))
-    new_chunks = fresh + gen.chunks(again)
-    segment = _write_segment(out_dir, new_chunks, [analyzer.terms(lexical_text(c)) for c in new_chunks],
-                             vectors(new_chunks) if vectors else None, gen.size)
+        return IndexUpdate(folder, compacted=True, added=len(fresh), removed=len(gone), patched=0)
+    old_analyzer, analyzer = gen.lexical.analyzer, Analyzer(words.vocabulary())
+    patch, patched = _resplit_patch(gen, old_analyzer, analyzer, old_words, words, dead)
+    new_chunks = list(fresh)
+    analysed = [analyzer.analyze(lexical_text(c)) for c in new_chunks]
+    segment = _write_segment(out_dir, new_chunks, analysed, vectors(new_chunks) if vectors else None, gen.size)
     if segment["dim"] != gen.dim:
         raise ValueError(f"vectors have dimension {segment['dim']}, the index has {gen.dim}")
-    folder = _write_generation(out_dir, [*map(_segment_info, gen.segments), segment], dead, words, count)
-    return IndexUpdate(folder, compacted=False, added=len(fresh), removed=len(gone), reanalysed=len(again))
+    folder = _write_generation(out_dir, [*map(_segment_info, gen.segments), segment], dead, words, count, patch)
+    return IndexUpdate(folder, compacted=False, added=len(fresh), removed=len(gone), patched=patched)
+
+
+def _resplit_patch(gen: Generation, old: Analyzer, new: Analyzer, old_words: WordCounts, words: WordCounts,
+                   dead: np.ndarray) -> tuple[TermPatch, int]:
+    """The generation's term patch plus the changes for every word that the new vocabulary
+    splits differently: in each live row holding it ``m`` times, ``−m`` for the terms it
+    loses, ``+m`` for those it gains, and the length by ``m·(gained − lost)``. Returns the
+    patch and how many rows it changed now."""
+    resplit = resplit_words(old, new, (w for w in old_words.counts if w in words.counts))
+    terms: list[str] = []
+    rows: list[np.ndarray] = []
+    dtf: list[np.ndarray] = []
+    len_rows: list[np.ndarray] = []
+    dlen: list[np.ndarray] = []
+    touched: set[int] = set()
+    for word in sorted(resplit):
+        r, m = gen.lexical.word_postings(word)
+        keep = ~np.isin(r, dead)
+        r, m = r[keep], m[keep].astype(np.float64)
+        if not len(r):
+            continue
+        before, after = old.terms_of_word(word), new.terms_of_word(word)
+        for term, sign in [(t, -1.0) for t in before if t not in after] + [(t, 1.0) for t in after if t not in before]:
+            terms += [term] * len(r)
+            rows.append(r)
+            dtf.append(sign * m)
+        len_rows.append(r)
+        dlen.append(m * (len(after) - len(before)))
+        touched.update(r.tolist())
+    if not len_rows:
+        return gen.lexical.patch or TermPatch(), 0
+    empty = np.zeros(0)
+    patch = (gen.lexical.patch or TermPatch()).plus(
+        terms, np.concatenate(rows) if rows else empty, np.concatenate(dtf) if dtf else empty,
+        np.concatenate(len_rows), np.concatenate(dlen))
+    return patch, len(touched)
 
 
 def _write_meta(path: Path, chunks: Sequence[Chunk], offset: int = 0) -> None:
