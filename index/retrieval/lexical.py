@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -42,6 +43,8 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset(STOPWORDS_NORWEGIAN)
 _VOCAB_FILE = "split_vocabulary.json"
 _MAX_PARTS = 4
+_POSTINGS_CACHE = 256  # terms whose merged postings a loaded index keeps
+_CACHE_LOCK = threading.Lock()
 
 
 class Analyzer:
@@ -416,7 +419,18 @@ class LexicalIndex:
         return cls([LexicalSegment.build([a[0] for a in analysed], [a[1] for a in analysed])], analyzer)
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """Live rows holding ``term`` and its frequency in each."""
+        """Live rows holding ``term`` and its frequency in each (cached: the index is immutable)."""
+        cache = self.__dict__.setdefault("_cache", {})
+        found = cache.get(term)
+        if found is None:
+            found = self._postings(term)
+            with _CACHE_LOCK:
+                if len(cache) >= _POSTINGS_CACHE:
+                    cache.pop(next(iter(cache)), None)
+                cache[term] = found
+        return found
+
+    def _postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         rows: list[np.ndarray] = []
         tfs: list[np.ndarray] = []
         for seg, offset in zip(self.segments, self.offsets):

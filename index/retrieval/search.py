@@ -133,14 +133,15 @@ class Segment:
     """One immutable run of rows ``offset .. offset+rows-1``: their chunk records, BM25
     postings and (optionally) vectors. Generations share segments by name."""
 
-    def __init__(self, folder: Path, *, legacy_rows: int | None = None) -> None:
+    def __init__(self, folder: Path, *, legacy_rows: int | None = None, dense: bool = True) -> None:
         self.folder = folder
         self.name = folder.name
         info = json.loads((folder / SEGMENT_INFO).read_text()) if legacy_rows is None else {"offset": 0, "rows": legacy_rows}
         self.offset: int = info["offset"]
         self.rows: int = info["rows"]
         self.lexical = LexicalSegment.load(folder / "lexical") if legacy_rows is None else None
-        self.dense = DenseIndex.load(folder / "dense") if (folder / "dense").is_dir() else None
+        self.has_dense = (folder / "dense").is_dir()
+        self.dense = DenseIndex.load(folder / "dense") if dense and self.has_dense else None
         self.db = sqlite3.connect(f"file:{folder / 'meta.sqlite'}?mode=ro", uri=True, check_same_thread=False)
         self.db_lock = threading.Lock()
 
@@ -153,7 +154,9 @@ class Generation:
     """One loaded, immutable index generation: segments laid end to end, minus the rows
     in its tombstone set (withdrawn chunks), with its term patch applied."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, for_update: bool = False) -> None:
+        """``for_update``: only what :meth:`SearchIndex.update` reads (no vectors, no filter
+        columns), so an update's cost does not grow with the index."""
         self.folder = folder
         self.name = folder.name
         self.manifest = json.loads((folder / MANIFEST).read_text())
@@ -165,7 +168,7 @@ class Generation:
             if self.legacy:
                 self.segments.append(Segment(folder, legacy_rows=self.manifest["chunks"]))
             for name in self.manifest.get("segments", []):
-                self.segments.append(Segment(folder.parent / name))
+                self.segments.append(Segment(folder.parent / name, dense=not for_update))
         except BaseException:
             self.close()
             raise
@@ -184,9 +187,13 @@ class Generation:
             self.lexical = LexicalIndex([s.lexical for s in self.segments],
                                         Analyzer(WordCounts.load(self.words).vocabulary()), self.live,
                                         TermPatch.load(folder / PATCH_DIR))
-        self.dense = all(s.dense is not None for s in self.segments) and bool(self.segments)
+        self.dense = all(s.has_dense for s in self.segments) and bool(self.segments)
         self.dim: int | None = self.manifest.get("dim")
-        self._load_columns()
+        if for_update:
+            self.chunk_ids = np.array([cid for seg in self.segments for (cid,) in seg.db.execute(
+                "SELECT chunk_id FROM chunks ORDER BY row")], dtype=object)
+        else:
+            self._load_columns()
 
     def _load_columns(self) -> None:
         rows: list[tuple] = []
@@ -353,7 +360,7 @@ class SearchIndex:
         out_dir = Path(out_dir)
         name = _read_current(out_dir)
         try:
-            gen = Generation(out_dir / name) if name else None
+            gen = Generation(out_dir / name, for_update=True) if name else None
         except (OSError, ValueError, KeyError, sqlite3.Error) as exc:
             log.info("index generation %s not reusable (%s): rebuilding", name, exc)
             gen = None
