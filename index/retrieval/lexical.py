@@ -28,6 +28,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,6 +59,7 @@ class Analyzer:
         # stems too, so "kultur" is a part even when the corpus only says "kulturen"
         self.vocabulary = frozenset(words | {s for s in map(self._stem, words) if len(s) >= MIN_PART})
         self._split = lru_cache(maxsize=200_000)(self._split_uncached)
+        self._word_terms: dict[str, tuple[str, ...]] = {}  # a document word's terms (fixed for this vocabulary)
 
     @staticmethod
     def words(text: str) -> list[str]:
@@ -114,8 +116,12 @@ class Analyzer:
         depend on the vocabulary), each as often as it occurs."""
         terms: list[str] = []
         splittable: list[str] = []
+        known = self._word_terms
         for word in self.words(text):
-            terms.extend(self.terms_of_word(word))
+            found = known.get(word)
+            if found is None:
+                found = known[word] = tuple(self.terms_of_word(word))
+            terms.extend(found)
             if len(word) >= 2 * MIN_PART:
                 splittable.append(word)
         return terms, splittable
@@ -249,22 +255,18 @@ B = 0.75
 
 def _postings(lists: Sequence[Sequence[str]], *, empty: str | None = None) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     """(keys, indptr, rows, counts): for every key, the rows holding it (ascending) and how often."""
-    vocab: dict[str, int] = {}
-    k_ids: list[int] = []
-    d_ids: list[int] = []
-    counts: list[int] = []
-    for d, items in enumerate(lists):
-        if not items and empty is not None:
-            items = [empty]
-        for key, c in Counter(items).items():
-            k_ids.append(vocab.setdefault(key, len(vocab)))
-            d_ids.append(d)
-            counts.append(c)
-    k = np.asarray(k_ids, dtype=np.int64)
-    order = np.argsort(k, kind="stable")
+    if empty is not None:
+        lists = [items or [empty] for items in lists]
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    flat = list(chain.from_iterable(lists))
+    vocab = {key: i for i, key in enumerate(dict.fromkeys(flat))}
+    ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
+    docs = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
+    pairs, counts = np.unique(ids * max(1, len(lists)) + docs, return_counts=True)
+    k, rows = np.divmod(pairs, max(1, len(lists)))  # sorted by key, then row
     indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
     np.cumsum(np.bincount(k, minlength=len(vocab)), out=indptr[1:])
-    return list(vocab), indptr, np.asarray(d_ids, dtype=np.int32)[order], np.asarray(counts, dtype=np.float32)[order]
+    return list(vocab), indptr, rows.astype(np.int32), counts.astype(np.float32)
 
 
 class LexicalSegment:
@@ -341,12 +343,12 @@ class TermPatch:
         d = np.zeros(0, dtype=np.float64) if dtf is None else np.asarray(dtf, dtype=np.float64)
         # one entry per (term, row), zeros dropped
         if len(t):
-            keys = np.unique(t)
-            code = np.searchsorted(keys, t)
-            pair, inverse = np.unique(np.stack([code, r]), axis=1, return_inverse=True)
+            keys, code = np.unique(t, return_inverse=True)
+            span = int(r.max()) + 1
+            pair, inverse = np.unique(code.ravel().astype(np.int64) * span + r, return_inverse=True)
             total = np.bincount(inverse.ravel(), weights=d)
             keep = total != 0
-            t, r, d = keys[pair[0][keep]], pair[1][keep], total[keep]
+            t, r, d = keys[pair[keep] // span], pair[keep] % span, total[keep]
         self.terms, self.rows, self.dtf = list(t), r, d
         self.by_term: dict[str, tuple[int, int]] = {}
         for i, term in enumerate(self.terms):  # sorted by term, so each term is one run

@@ -650,6 +650,9 @@ def _resplit_patch(gen: Generation, old: Analyzer, new: Analyzer, old_words: Wor
 def _write_meta(path: Path, chunks: Sequence[Chunk], offset: int = 0) -> None:
     db = sqlite3.connect(path)
     try:
+        # a file in a folder still being built: crash safety comes from renaming the folder
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
         db.execute(
             "CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT, document_id TEXT, municipality TEXT,"
             " doc_type TEXT, type TEXT, polarity TEXT, year INTEGER, themes TEXT, record TEXT, confidence REAL)"
