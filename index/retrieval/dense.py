@@ -39,6 +39,11 @@ HNSW_EF_SEARCH = 96
 COMPACT_THRESHOLD = 500_000
 SQ_TRAIN_MAX = 200_000  # vectors used to fit the 8-bit quantiser's ranges
 EXACT_SUBSET_MAX = 50_000  # filtered searches over at most this many rows are exact
+_BUILD_THREADS = faiss.omp_get_max_threads()
+# Searches are single queries: OpenMP's thread wake-ups cost more than the work (measured on a
+# 10k flat segment after other Python work: 6.7 ms with 2 threads, 0.44 ms with 1), so faiss
+# searches on one thread and only builds use them all.
+faiss.omp_set_num_threads(1)
 _INDEX_FILE = "dense.faiss"
 _VECTORS_FILE = "vectors.npy"
 _IDS_FILE = "ids.npy"
@@ -99,7 +104,11 @@ class DenseIndex:
         else:
             index = faiss.IndexFlatIP(dim)
         if n:
-            index.add(vectors)
+            faiss.omp_set_num_threads(_BUILD_THREADS)
+            try:
+                index.add(vectors)
+            finally:
+                faiss.omp_set_num_threads(1)
         log.debug("dense index %s: %d × %d", type(index).__name__, n, dim)
         if ids is not None and len(ids) != n:
             raise ValueError(f"{len(ids)} ids for {n} vectors")
