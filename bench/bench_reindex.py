@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -117,18 +118,28 @@ def nightly(base_n: int, docs: int, corpus: Path, rng: np.random.Generator, basi
         t = time.perf_counter()
         SearchIndex.build(base, embed(base), inc_dir)
         base_s = time.perf_counter() - t
-        t = time.perf_counter()
-        update = SearchIndex.update(inc_dir, new, withdrawn, embed)
-        inc_s = time.perf_counter() - t
-        t = time.perf_counter()
-        SearchIndex.build(live, embed(live), full_dir)
-        full_s = time.perf_counter() - t
+        pristine = Path(tmp) / "base"
+        shutil.copytree(inc_dir, pristine)
+        inc_times, full_times = [], []
+        for attempt in range(2):  # alternating, best of two: the CPU is shared
+            if attempt:
+                shutil.rmtree(inc_dir)
+                shutil.copytree(pristine, inc_dir)
+            t = time.perf_counter()
+            update = SearchIndex.update(inc_dir, new, withdrawn, embed)
+            inc_times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            SearchIndex.build(live, embed(live), full_dir)
+            full_times.append(time.perf_counter() - t)
+        inc_s, full_s = min(inc_times), min(full_times)
         ratio = inc_s / full_s
         print(f"base index: {base_n} chunks built in {base_s:.1f} s")
         print(f"nightly run: +{update.added} chunks ({docs} documents from other corpus files than the base's, "
               f"{len(unseen)} words the base never saw), −{update.removed} withdrawn, {update.patched} older chunks "
               f"patched (new words change their compound splits){'; compacted' if update.compacted else ''}")
-        print(f"{'':<26} {'seconds':>8}\n{'incremental update':<26} {inc_s:>8.2f}\n{'full rebuild':<26} {full_s:>8.2f}")
+        print(f"{'':<26} {'seconds (best of 2)':>20}  runs\n{'incremental update':<26} {inc_s:>20.2f}  "
+              f"{' / '.join(f'{x:.2f}' for x in inc_times)}\n{'full rebuild':<26} {full_s:>20.2f}  "
+              f"{' / '.join(f'{x:.2f}' for x in full_times)}")
         print(f"ratio incremental / full: {ratio:.3f} (1/{1 / ratio:.0f}; target ≤ 1/10: "
               f"{'met' if ratio <= 0.1 else 'NOT met'})", flush=True)
         compare(SearchIndex.open(inc_dir), SearchIndex.open(full_dir), by_id, basis, rng, centres)
