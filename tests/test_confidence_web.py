@@ -225,3 +225,24 @@ def test_cli_export_and_search_take_min_confidence(tmp_path, monkeypatch):
     result = runner.invoke(app, ["search", "heltid", "--min-confidence", "0.85"])
     assert result.exit_code == 0, result.output
     assert calls[-1]["min_confidence"] == 0.85
+
+
+def test_search_page_marks_model_hits(tmp_path):
+    from saksfinn.models import Hit
+
+    settings = settings_for(tmp_path / "home")
+    store = Store(settings.db_url, files_dir=settings.files_dir)
+
+    class TwoHits:
+        def search(self, query, **kwargs):
+            common = {"score": 1.0, "document_id": "a" * 64, "page": 2, "title": "Heltid", "municipality": "Levanger"}
+            return [Hit(rank=1, text=EXPERIENCE, type="experience", polarity="positive", chunk_id="c1",
+                        extractor=MODEL, confidence=0.62, **common),
+                    Hit(rank=2, text="Flere ansatte fikk større stillinger.", type="experience", polarity="positive",
+                        chunk_id="c2", extractor="experiences@3", confidence=1.0, **common)]
+
+    html = TestClient(create_app(settings, searcher=TwoHits(), store=store)).get("/", params={"q": "erfaringer"}).text
+    first, second = html.split('<li class="hit">')[1:3]
+    assert "modell 62\u00a0%</span>" in first and MODEL in first
+    assert "badge" not in second
+    store.dispose()
