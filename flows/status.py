@@ -13,6 +13,7 @@ from rich.table import Table
 from saksfinn.flows.reasons import in_norwegian
 from saksfinn.index.storage.store import Store
 from saksfinn.models.errors import StoreError
+from saksfinn.models.findings import is_model_extractor
 
 TYPE_LABELS = {"decision": "Vedtak og innstillinger", "goal": "Mål", "experience": "Erfaringer", "project": "Prosjekter"}
 
@@ -173,11 +174,14 @@ def _status_line(row: dict[str, Any], full: bool = False) -> str | None:
     if status == "superseded":
         successor = row.get("superseded_by")
         shown = successor if full or not successor else successor[:12]
-        return f"superseded{' by ' + shown if successor else ''} (not searchable)"
+        return f"erstattet{' av ' + shown if successor else ''} (ikke søkbar)"
     if status == "withdrawn":
         when = row.get("retired_at")
-        return f"withdrawn at the source{f' {when:%Y-%m-%d}' if when else ''} (not searchable)"
-    return status
+        return f"trukket tilbake ved kilden{f' {when:%d.%m.%Y}' if when else ''} (ikke søkbar)"
+    return STATUS_WORDS.get(status, status)
+
+
+STATUS_WORDS = {"ingested": "lest inn", "partial": "delvis lest", "needs_ocr": "trenger OCR", "failed": "feilet"}
 
 
 def _finding_line(f: Any, cut: bool = True) -> str:
@@ -191,7 +195,8 @@ def _finding_line(f: Any, cut: bool = True) -> str:
     text = " ".join(f.text.split())
     if cut and len(text) > 300:
         text = text[:297] + "…"
-    return f"{prefix}{text} (s. {f.page})"
+    model = f", modell {round(f.confidence * 100)} %" if is_model_extractor(f.extractor) else ""
+    return f"{prefix}{text} (s. {f.page}{model})"
 
 
 def document_json(store: Store, ref: str) -> dict[str, Any]:

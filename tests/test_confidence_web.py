@@ -246,3 +246,23 @@ def test_search_page_marks_model_hits(tmp_path):
     assert "modell 62\u00a0%</span>" in first and MODEL in first
     assert "badge" not in second
     store.dispose()
+
+
+def test_cli_show_marks_model_findings(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from saksfinn.cli import app
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("SAKSFINN_HOME", str(home))
+    store = Store(settings_for(home).db_url)
+    doc = make_document("Levanger", pages=PAGES, source="/srv/docs/levanger.pdf")
+    store.save_document(doc, status=DocStatus.INGESTED, reason=None, findings=make_findings(doc) + _model_findings(doc),
+                        chunks=make_chunks(doc), reader_version="t", findings_version="t")
+    store.dispose()
+    out = CliRunner().invoke(app, ["show", doc.document_id[:16]]).stdout
+    lines = {line.strip() for line in out.splitlines()}
+    assert f"• [+] {EXPERIENCE} (s. 2, modell 62 %)" in lines
+    assert f"• {GOAL} (s. 2, modell 91 %)" in lines
+    assert "• [+] Flere ansatte fikk større stillinger. (s. 2)" in lines
+    assert "Status: lest inn" in lines

@@ -121,7 +121,7 @@ def test_change_withdraw_duplicate_and_moved_home_show_only_current_content(home
     assert status["by_municipality"]["Harstad"]["withdrawn"] == 1, "a withdrawn source keeps its municipality"
     assert "ukjent" not in status["by_municipality"]
     shown = invoke("show", old_id)
-    assert "superseded" in shown and new_id[:12] in shown
+    assert "erstattet av" in shown and new_id[:12] in shown and "(ikke søkbar)" in shown
 
     report = (home / "reports" / f"{run.run_id}.md").read_text(encoding="utf-8")
     for line_start, path in (("| endret | Steinkjer", changed), ("| trukket tilbake | Harstad", withdrawn)):
