@@ -50,6 +50,7 @@ bench: install
 # seeded, offline, a few minutes on 2 cores. The artefact is committed: make run does not need this.
 train: install
 	$(BIN)/python eval/prose_train.py
+	$(BIN)/python eval/prose_train.py --features e5
 
 corpus: install
 	$(BIN)/python corpus/make_corpus.py

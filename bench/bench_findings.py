@@ -1,4 +1,4 @@
-"""Finding extraction on ../shared/corpus: rules alone vs rules + the prose model, side by side.
+"""Finding extraction on ../shared/corpus: rules alone vs rules + each prose model, side by side.
 
     .venv/bin/python bench/bench_findings.py [--corpus ../shared/corpus] [--limit N]
 
@@ -47,20 +47,29 @@ def main() -> int:
     nlp = build_nlp()
     load_model()  # loading the artefact once is start-up, not per-document cost
     extract_findings(docs[0], nlp)  # warm caches
+    from saksfinn.flows.ingest import sentence_embed
+    from saksfinn.settings import Settings
+
+    embed = sentence_embed(Settings(prose_features="e5"))  # the configured passage embedder
+    started = time.perf_counter()
+    embed(["Modellen lastes før målingen."])  # loading the embedder is start-up, not per-document cost
+    print(f"sentence embedder loaded in {time.perf_counter() - started:.1f} s")
     rows = {}
-    for label, use_model in (("rules", False), ("rules+model", True)):
+    runs = (("rules", False, "tfidf"), ("rules+model", True, "tfidf"), ("rules+model e5", True, "e5"))
+    for label, use_model, features in runs:
         counts: Counter[str] = Counter()
         started = time.perf_counter()
         for doc in docs:
-            for f in extract_findings(doc, nlp, use_model=use_model):
+            for f in extract_findings(doc, nlp, use_model=use_model, features=features, embed=embed):
                 counts["model" if f.extractor.startswith("prose-model") else f.type] += 1
         rows[label] = (time.perf_counter() - started, counts)
     print(f"{len(docs)} documents, {sum(len(d.text) for d in docs) / 1e6:.1f} M characters")
     print(f"{'extractors':<14}{'seconds':>9}{'ms/doc':>9}  findings")
     for label, (seconds, counts) in rows.items():
         print(f"{label:<14}{seconds:>9.2f}{1000 * seconds / len(docs):>9.1f}  {dict(sorted(counts.items()))}")
-    rules, both = rows["rules"][0], rows["rules+model"][0]
-    print(f"model cost: {both - rules:.2f} s ({both / rules:.1f}x the rules alone)")
+    rules, both, e5 = rows["rules"][0], rows["rules+model"][0], rows["rules+model e5"][0]
+    print(f"model cost: tf-idf {both - rules:.2f} s ({both / rules:.1f}x the rules alone), "
+          f"e5 {e5 - rules:.2f} s ({e5 / rules:.1f}x; sentence vectors included)")
     return 0
 
 

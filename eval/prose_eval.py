@@ -35,7 +35,8 @@ import annotate  # noqa: E402
 import prose_data  # noqa: E402
 from sklearn.metrics import average_precision_score  # noqa: E402
 
-from saksfinn.extractors.prose import LABELS, PRECISION_LEVELS, load_model  # noqa: E402
+from saksfinn.extractors import prose_features as pf  # noqa: E402
+from saksfinn.extractors.prose import FEATURE_SETS, LABELS, PRECISION_LEVELS, load_model  # noqa: E402
 
 
 def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
@@ -46,8 +47,10 @@ def _key(name: str) -> str:
     return "".join(name.lower().split()).strip(".,:;«»\"")
 
 
-def model_view(model, examples, precision: float) -> dict:
-    scores = model.scores([e.text for e in examples], [e.heading for e in examples], [e.is_item for e in examples])
+def model_view(model, examples, precision: float, embed=None) -> dict:
+    vectors = embed([pf.e5_text(e.text) for e in examples]) if model.needs_vectors else None
+    scores = model.scores([e.text for e in examples], [e.heading for e in examples], [e.is_item for e in examples],
+                          vectors)
     out = {}
     for label in LABELS:
         y = np.array([label in e.labels for e in examples])
@@ -67,7 +70,7 @@ def model_view(model, examples, precision: float) -> dict:
     return out
 
 
-def product_view(examples, paths: dict[str, Path], precision: float) -> dict:
+def product_view(examples, paths: dict[str, Path], precision: float, features: str = "tfidf", embed=None) -> dict:
     from saksfinn.extractors.findings import extract_findings
     from saksfinn.extractors.nlp import build_nlp
 
@@ -78,7 +81,8 @@ def product_view(examples, paths: dict[str, Path], precision: float) -> dict:
     tally = {label: Counter() for label in LABELS}
     for sha, units in sorted(by_doc.items()):
         _, doc = annotate.load(paths[sha])
-        findings = [f for f in extract_findings(doc, nlp, precision=precision) if f.type in LABELS]
+        findings = [f for f in extract_findings(doc, nlp, precision=precision, features=features, embed=embed)
+                    if f.type in LABELS]
         for label in LABELS:
             gold = [u for u in units if label in u.labels]
             mine = [f for f in findings if f.type == label]
@@ -125,8 +129,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=("dev", "test", "train"), default="dev")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--features", choices=sorted(FEATURE_SETS), default="tfidf")
     args = parser.parse_args()
-    model = load_model()
+    model = load_model(FEATURE_SETS[args.features][0])
+    embed = None
+    if model is not None and model.needs_vectors:
+        from prose_compare import e5_vectors
+
+        embed = e5_vectors
     if model is None:
         sys.exit("no prose model: run make train")
     examples = [e for e in prose_data.build() if not e.weak and e.split == args.split]
@@ -136,7 +146,8 @@ def main() -> None:
         "split": args.split, "model_version": model.version,
         "documents": len({e.sha256 for e in examples}), "units": len(examples),
         "operating_points": {
-            str(p): {"model": model_view(model, examples, p), "product": product_view(examples, paths, p)}
+            str(p): {"model": model_view(model, examples, p, embed),
+                     "product": product_view(examples, paths, p, args.features, embed)}
             for p in sorted(PRECISION_LEVELS, reverse=True)
         },
     }

@@ -1,6 +1,7 @@
 """Train the prose classifiers and write the committed artefact (``make train``).
 
-    python eval/prose_train.py            # writes extractors/data/prose_model.{joblib,json}
+    python eval/prose_train.py                 # writes extractors/data/prose_model.{joblib,json}
+    python eval/prose_train.py --features e5   # writes extractors/data/prose_model_e5.{joblib,json}
 
 Data: the gold units of the train and dev documents (``eval/prose_data.py``; the test
 split is never read here). Features: tf-idf word/char n-grams + lexical cues
@@ -41,7 +42,7 @@ from sklearn.metrics import average_precision_score  # noqa: E402
 from sklearn.model_selection import GroupKFold  # noqa: E402
 
 from saksfinn.extractors import prose_features as pf  # noqa: E402
-from saksfinn.extractors.prose import LABELS, META_PATH, MODEL_PATH, PRECISION_LEVELS, ProseModel  # noqa: E402
+from saksfinn.extractors.prose import FEATURE_SETS, LABELS, PRECISION_LEVELS, ProseModel  # noqa: E402
 
 SCHEMA = 1
 FOLDS = 5
@@ -58,10 +59,22 @@ def classifier(C: float) -> LogisticRegression:
     return LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=SEED)
 
 
-def folds(examples, groups: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, csr_matrix]]:
-    """(fit rows, scored rows, features) per fold; the vectorizer is fitted on the fit rows only."""
+def e5_features(examples) -> np.ndarray:
+    from prose_compare import e5_vectors
+
+    vectors = e5_vectors([pf.e5_text(e.text) for e in examples])
+    cues = np.array([pf.cues(e.text, e.heading, e.is_item) for e in examples], dtype=np.float32)
+    return np.hstack([vectors.astype(np.float32), cues])
+
+
+def folds(examples, groups: np.ndarray, dense: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray, object]]:
+    """(fit rows, scored rows, features) per fold; a vectorizer is fitted on the fit rows only
+    (``dense``: fixed e5 + cue features instead)."""
     out = []
     for fit_rows, score_rows in GroupKFold(n_splits=FOLDS).split(examples, groups=groups):
+        if dense is not None:
+            out.append((fit_rows, score_rows, dense))
+            continue
         vectorizer = pf.make_tfidf().fit([pf.unit_text(examples[i].text, examples[i].heading) for i in fit_rows])
         out.append((fit_rows, score_rows, features(vectorizer, examples)))
     return out
@@ -86,6 +99,12 @@ def annotations_digest() -> str:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--features", choices=sorted(FEATURE_SETS), default="tfidf")
+    args = parser.parse_args()
+    model_path, meta_path = FEATURE_SETS[args.features]
     t0 = time.perf_counter()
     data = [e for e in prose_data.build() if not e.weak and e.split in ("train", "dev")]
     data.sort(key=lambda e: (e.sha256, e.start))
@@ -94,7 +113,8 @@ def main() -> None:
 
     info: dict = {"units": len(data), "documents": len(set(groups)), "labels": {}}
     thresholds, calibrators, chosen_C, levels = {}, {}, {}, {}
-    split = folds(data, groups)
+    dense = e5_features(data) if args.features == "e5" else None
+    split = folds(data, groups, dense)
     for label in LABELS:
         y = np.array([label in e.labels for e in data], dtype=int)
         best = None
@@ -118,27 +138,32 @@ def main() -> None:
         }
         print(label, json.dumps(info["labels"][label]), f"{time.perf_counter() - t0:.0f}s", file=sys.stderr)
 
-    vectorizer = pf.make_tfidf().fit([pf.unit_text(e.text, e.heading) for e in data])
-    X = features(vectorizer, data)
+    if dense is None:
+        vectorizer = pf.make_tfidf().fit([pf.unit_text(e.text, e.heading) for e in data])
+        X = features(vectorizer, data)
+    else:
+        vectorizer, X = None, dense
     classifiers = {
         label: classifier(chosen_C[label]).fit(X, np.array([label in e.labels for e in data], dtype=int))
         for label in LABELS
     }
-    version = f"{SCHEMA}-{annotations_digest()[:8]}"
-    model = ProseModel(version, vectorizer, classifiers, calibrators, thresholds, info, levels)
+    prefix = "" if args.features == "tfidf" else f"{args.features}-"
+    version = f"{prefix}{SCHEMA}-{annotations_digest()[:8]}"
+    feature_name = "tfidf+cues" if args.features == "tfidf" else "e5+cues"
+    model = ProseModel(version, vectorizer, classifiers, calibrators, thresholds, info, levels, feature_name)
 
     import joblib
 
-    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
-    tmp = MODEL_PATH.with_suffix(".tmp")
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = model_path.with_suffix(".tmp")
     joblib.dump(model, tmp, compress=("xz", 6))
-    tmp.replace(MODEL_PATH)
-    meta = {"version": version, "features": "tfidf+cues", "target_precision": TARGET_PRECISION,
+    tmp.replace(model_path)
+    meta = {"version": version, "features": feature_name, "target_precision": TARGET_PRECISION,
             "thresholds": {k: round(v, 6) for k, v in thresholds.items()},
             "levels": {k: {p: round(t, 6) for p, t in v.items()} for k, v in levels.items()}, **info}
-    META_PATH.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    size = MODEL_PATH.stat().st_size / 1e6
-    print(f"wrote {MODEL_PATH.relative_to(ROOT)} ({size:.1f} MB), version {version}, "
+    meta_path.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    size = model_path.stat().st_size / 1e6
+    print(f"wrote {model_path.relative_to(ROOT)} ({size:.1f} MB), version {version}, "
           f"{time.perf_counter() - t0:.0f}s", file=sys.stderr)
 
 

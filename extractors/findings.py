@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 from dataclasses import dataclass
 
 from saksfinn.extractors import decisions, experiences, goals, projects, prose
@@ -48,12 +49,13 @@ FINDINGS_VERSION: str = "+".join(e.id for e in ALL_EXTRACTORS)
 """All extractor versions in one string (``decisions@1+goals@1+...``): changes when any does."""
 
 
-def findings_version(precision: float = prose.DEFAULT_PRECISION) -> str:
-    """:data:`FINDINGS_VERSION` for the prose model's operating point ``precision``."""
+def findings_version(precision: float = prose.DEFAULT_PRECISION, features: str = "tfidf") -> str:
+    """:data:`FINDINGS_VERSION` for the prose model's operating point ``precision`` and
+    feature set ``features``."""
     prose.check_precision(precision)
-    if precision == prose.DEFAULT_PRECISION:
+    if precision == prose.DEFAULT_PRECISION and features == "tfidf":
         return FINDINGS_VERSION
-    return "+".join([*(e.id for e in EXTRACTORS), prose.extractor_id(prose.model_version(), precision)])
+    return "+".join([*(e.id for e in EXTRACTORS), prose.extractor_id(prose.model_version(features), precision)])
 
 
 def _name_key(name: str) -> str:
@@ -84,19 +86,26 @@ def merge_model_findings(rule_found: Sequence[Finding], model_found: Sequence[Fi
 
 
 def extract_findings(
-    doc: Document, nlp: object | None = None, use_model: bool = True, precision: float = prose.DEFAULT_PRECISION
+    doc: Document,
+    nlp: object | None = None,
+    use_model: bool = True,
+    precision: float = prose.DEFAULT_PRECISION,
+    features: str = "tfidf",
+    embed: Callable[[list[str]], Any] | None = None,
 ) -> list[Finding]:
     """Every finding of every extractor for ``doc``, ordered by span start then type.
 
     The rules always run; the prose model adds what they miss (:func:`merge_model_findings`)
     when ``use_model`` and a spaCy pipeline is given (it reads sentence units), at the
-    operating point ``precision``.
+    operating point ``precision``, with the feature set ``features`` (``"e5"`` needs
+    ``embed``, texts → sentence vectors).
     """
     found: list[Finding] = []
     for extractor in EXTRACTORS:
         found.extend(extractor.run(doc, nlp))
     if use_model and nlp is not None:
-        found = merge_model_findings(found, prose.extract_prose(doc, nlp, precision=precision))
+        model_found = prose.extract_prose(doc, nlp, precision=precision, features=features, embed=embed)
+        found = merge_model_findings(found, model_found)
     found.sort(key=lambda f: (f.start, f.type, f.end))
     log.debug("%s: %d findings", doc.document_id[:12], len(found))
     return found

@@ -35,6 +35,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -61,6 +62,11 @@ DEFAULT_PRECISION = 0.85
 DATA = Path(__file__).parent / "data"
 MODEL_PATH = DATA / "prose_model.joblib"
 META_PATH = DATA / "prose_model.json"
+FEATURE_SETS: dict[str, tuple[Path, Path]] = {
+    "tfidf": (MODEL_PATH, META_PATH),  # tf-idf n-grams + cues: no vectors needed (default)
+    "e5": (DATA / "prose_model_e5.joblib", DATA / "prose_model_e5.json"),  # e5 sentence vectors + cues
+}
+"""Feature set → (artefact, metadata); ``Settings.prose_features`` picks one."""
 
 
 @dataclass
@@ -74,6 +80,11 @@ class ProseModel:
     thresholds: dict[str, float]  # label -> raw score at which a unit becomes a finding
     info: dict[str, Any] = field(default_factory=dict)
     levels: dict[str, dict[str, float]] = field(default_factory=dict)  # label -> {"0.5": raw threshold, ...}
+    features: str = "tfidf+cues"  # or "e5+cues": then ``vectorizer`` is None and scores need sentence vectors
+
+    @property
+    def needs_vectors(self) -> bool:
+        return self.features.startswith("e5")
 
     def threshold(self, label: str, precision: float = DEFAULT_PRECISION) -> float:
         """Raw score at which a unit becomes a finding for the operating point ``precision``."""
@@ -84,15 +95,23 @@ class ProseModel:
         except KeyError:
             raise ValueError(f"the prose model has no threshold for precision {precision}") from None
 
-    def scores(self, texts: list[str], headings: list[str | None], items: list[bool]) -> dict[str, np.ndarray]:
-        """Raw classifier scores per label for the units given."""
+    def scores(
+        self, texts: list[str], headings: list[str | None], items: list[bool], vectors: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
+        """Raw classifier scores per label for the units given (``vectors``: their e5
+        passage vectors, row per unit, when :attr:`needs_vectors`)."""
         from scipy.sparse import csr_matrix, hstack
 
         if not texts:
             return {label: np.zeros(0) for label in self.classifiers}
-        tfidf = self.vectorizer.transform([pf.unit_text(t, h) for t, h in zip(texts, headings)])
         cues = np.array([pf.cues(t, h, i) for t, h, i in zip(texts, headings, items)], dtype=np.float32)
-        features = hstack([tfidf, csr_matrix(cues)]).tocsr()
+        if self.needs_vectors:
+            if vectors is None or len(vectors) != len(texts):
+                raise ValueError("this prose model needs one sentence vector per unit")
+            features = np.hstack([np.asarray(vectors, dtype=np.float32), cues])
+        else:
+            tfidf = self.vectorizer.transform([pf.unit_text(t, h) for t, h in zip(texts, headings)])
+            features = hstack([tfidf, csr_matrix(cues)]).tocsr()
         return {label: clf.predict_proba(features)[:, 1] for label, clf in self.classifiers.items()}
 
     def confidence(self, label: str, raw: np.ndarray) -> np.ndarray:
@@ -100,10 +119,10 @@ class ProseModel:
         return np.clip(self.calibrators[label].predict(np.asarray(raw, dtype=float)), 0.0, 1.0)
 
 
-def model_version() -> str:
+def model_version(features: str = "tfidf") -> str:
     """The committed artefact's version from its metadata, ``"none"`` when absent."""
     try:
-        return str(json.loads(META_PATH.read_text(encoding="utf-8"))["version"])
+        return str(json.loads(FEATURE_SETS[features][1].read_text(encoding="utf-8"))["version"])
     except (OSError, ValueError, KeyError):
         return "none"
 
@@ -230,20 +249,32 @@ def _finding(label: str, doc: Document, unit: Unit, confidence: float, extractor
 
 
 def extract_prose(
-    doc: Document, nlp: object, model: ProseModel | None = None, precision: float = DEFAULT_PRECISION
+    doc: Document,
+    nlp: object,
+    model: ProseModel | None = None,
+    precision: float = DEFAULT_PRECISION,
+    features: str = "tfidf",
+    embed: Callable[[list[str]], np.ndarray] | None = None,
 ) -> list:
     """Model findings of ``doc`` (experiences, goals, projects), in text order.
 
     ``model`` defaults to the committed artefact; with none loadable this returns ``[]``.
     ``precision`` picks the operating point (one of :data:`PRECISION_LEVELS`): a lower
     one finds more, less surely — each finding's ``confidence`` says how surely.
+    ``features`` picks the committed artefact (:data:`FEATURE_SETS`); a model on sentence
+    vectors gets them from ``embed`` (texts → passage vectors, the index's e5 embedder):
+    without it such a model finds nothing.
     """
     check_precision(precision)
-    model = model if model is not None else load_model()
+    model = model if model is not None else load_model(FEATURE_SETS[features][0])
     if model is None or nlp is None:
         return []
+    if model.needs_vectors and embed is None:
+        log.warning("prose model %s needs sentence vectors and got no embedder: no prose findings", model.version)
+        return []
     units = [u for u in sentence_units(doc, nlp) if not in_boilerplate(doc, u.start)]
-    scores = model.scores([u.text for u in units], [u.heading for u in units], [u.is_item for u in units])
+    vectors = embed([pf.e5_text(u.text) for u in units]) if model.needs_vectors and units else None
+    scores = model.scores([u.text for u in units], [u.heading for u in units], [u.is_item for u in units], vectors)
     extractor = extractor_id(model.version, precision)
     found = []
     for label in LABELS:

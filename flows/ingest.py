@@ -58,7 +58,9 @@ def versions(settings: Settings | None = None) -> stages.Versions:
     from saksfinn.extractors import ANALYSIS_VERSION, READER_VERSION
     from saksfinn.extractors.findings import findings_version
 
-    FINDINGS_VERSION = findings_version(settings.prose_precision) if settings else findings_version()  # noqa: N806
+    FINDINGS_VERSION = (  # noqa: N806
+        findings_version(settings.prose_precision, settings.prose_features) if settings else findings_version()
+    )
     from saksfinn.extractors.voterings import EXTRACTOR as VOTES_VERSION
     from saksfinn.index.retrieval.chunking import CHUNKER_VERSION
 
@@ -118,10 +120,28 @@ def section_task(batch: stages.Batch) -> stages.Batch:
     return batch.run("section", stages.analyse)
 
 
+_SENTENCE_EMBEDDERS: dict[tuple, Any] = {}
+
+
+def sentence_embed(settings: Settings) -> Any:
+    """texts → passage vectors for the e5 prose model (the index's embedder, loaded once
+    per process and configuration); ``None`` when the prose model needs no vectors."""
+    if settings.prose_features != "e5":
+        return None
+    from saksfinn.flows.indexing import embedder_from_settings
+
+    key = (settings.embedder, settings.embedding_model, str(settings.model_cache), settings.embedding_quantize,
+           settings.embedding_backend)
+    if key not in _SENTENCE_EMBEDDERS:
+        _SENTENCE_EMBEDDERS[key] = embedder_from_settings(settings)
+    embedder = _SENTENCE_EMBEDDERS[key]
+    return lambda texts: embedder.encode_passages(texts)
+
+
 @task(name="extract", cache_policy=NO_CACHE)
 def extract_task(batch: stages.Batch, settings: Settings) -> stages.Batch:
-    precision = settings.prose_precision
-    return batch.run("extract", lambda items: stages.chunk(stages.extract(items, shared_nlp, precision)))
+    prose = stages.ProseOptions(settings.prose_precision, settings.prose_features, sentence_embed(settings))
+    return batch.run("extract", lambda items: stages.chunk(stages.extract(items, shared_nlp, prose)))
 
 
 @task(name="store", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)

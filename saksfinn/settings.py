@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     max_workers: int = 2
     api_token: str | None = Field(None, description="token required by state-changing web endpoints")
     max_pdf_pages: int = 2000
+    prose_features: Literal["tfidf", "e5"] = Field(
+        "tfidf",
+        description="features of the prose model: tfidf (fast, default) or e5 (embeds every sentence: better, slower)",
+    )
     prose_precision: float = Field(
         0.85,
         description="operating point of the prose model (out-of-fold precision): 0.85, or 0.7 / 0.5 to find more, less surely",

@@ -268,9 +268,13 @@ def test_operating_point_is_a_setting_and_part_of_the_findings_version():
         Settings(prose_precision=0.6)
 
 
-def test_committed_artefact_has_nested_thresholds_per_operating_point():
-    model = prose.load_model()
-    assert model is not None
+@pytest.mark.parametrize("features", sorted(prose.FEATURE_SETS))
+def test_committed_artefacts_have_nested_thresholds_per_operating_point(features):
+    path, meta_path = prose.FEATURE_SETS[features]
+    model = prose.load_model(path)
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    assert model is not None and model.version == meta["version"] == prose.model_version(features)
+    assert model.needs_vectors == (features == "e5") and path.stat().st_size < 20_000_000
     for label in prose.LABELS:
         points = [model.threshold(label, p) for p in prose.PRECISION_LEVELS]
         assert points == sorted(points), label  # a stricter point never has a lower threshold
@@ -293,3 +297,72 @@ def test_changing_the_operating_point_rederives_stored_documents(tmp_path, monke
     stored = Store(loose.db_url, files_dir=loose.files_dir).findings()
     model_ids = {f.extractor for f in stored if f.extractor.startswith("prose-model")}
     assert model_ids == {"prose-model@t-1.1-p50"}
+
+
+# ---- the e5 feature set: sentence vectors handed in by the flow ---------------------------
+def fitted_e5_model(dim: int = 384) -> prose.ProseModel:
+    """A ProseModel on sentence vectors + cues, the vectors from the hash embedder (a fake for e5)."""
+    from saksfinn.index.embedding.embed import HashEmbedder  # noqa: PLC0415
+
+    texts = EXPERIENCES + GOALS + PROJECTS + OTHER
+    labels = ["experience"] * 6 + ["goal"] * 6 + ["project"] * 6 + ["other"] * 8
+    vectors = HashEmbedder(dim).encode_passages([pf.e5_text(t) for t in texts])
+    X = np.hstack([vectors, np.array([pf.cues(t, None, False) for t in texts], dtype=np.float32)])
+    classifiers, calibrators = {}, {}
+    for label in prose.LABELS:
+        y = np.array([lab == label for lab in labels], dtype=int)
+        classifiers[label] = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced").fit(X, y)
+        calibrators[label] = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(
+            classifiers[label].predict_proba(X)[:, 1], y)
+    return prose.ProseModel("e5-t-1", None, classifiers, calibrators, dict.fromkeys(prose.LABELS, 0.5),
+                            features="e5+cues")
+
+
+_E5_MODEL = fitted_e5_model()
+
+
+def test_e5_model_scores_the_vectors_it_is_given(nlp):  # noqa: F811
+    from saksfinn.index.embedding.embed import HashEmbedder  # noqa: PLC0415
+
+    embedder = HashEmbedder(384)
+    calls = []
+
+    def embed(texts):
+        calls.append(len(texts))
+        return embedder.encode_passages(texts)
+
+    found = prose.extract_prose(make_doc(PAPER), nlp, _E5_MODEL, embed=embed)
+    assert {f.type for f in found} >= {"experience", "goal"}
+    assert {f.extractor for f in found} == {"prose-model@e5-t-1.1"}
+    assert len(calls) == 1  # one batch per document, every unit once
+
+
+def test_e5_model_without_an_embedder_finds_nothing_and_says_so(nlp, caplog):  # noqa: F811
+    with caplog.at_level("WARNING"):
+        assert prose.extract_prose(make_doc(PAPER), nlp, _E5_MODEL) == []
+    assert "needs sentence vectors" in caplog.text
+    with pytest.raises(ValueError, match="one sentence vector per unit"):
+        _E5_MODEL.scores(["Målet er å redusere fraværet."], [None], [False], np.zeros((2, 384)))
+
+
+def test_ingest_with_e5_features_embeds_sentences_with_the_configured_embedder(tmp_path, monkeypatch):
+    from saksfinn.flows.ingest import run_ingest, versions  # noqa: PLC0415
+    from saksfinn.index.storage.store import Store  # noqa: PLC0415
+    from saksfinn.settings import get_settings  # noqa: PLC0415
+
+    requested = []
+
+    def load(path=prose.MODEL_PATH):
+        requested.append(path.name)
+        return _E5_MODEL if path == prose.FEATURE_SETS["e5"][0] else _MODEL
+
+    monkeypatch.setattr(prose, "load_model", load)
+    docs = tmp_path / "innboks" / "Steinkjer"
+    docs.mkdir(parents=True)
+    (docs / "saksframlegg.txt").write_text(PAPER, encoding="utf-8")
+    settings = get_settings(home=tmp_path / "home", embedder="hash", orchestrator="local", prose_features="e5")
+    assert versions(settings).findings != versions(get_settings(home=tmp_path / "home")).findings
+    run_ingest([str(tmp_path / "innboks")], settings)
+    stored = Store(settings.db_url, files_dir=settings.files_dir).findings()
+    assert {f.extractor for f in stored if f.extractor.startswith("prose-model")} == {"prose-model@e5-t-1.1"}
+    assert set(requested) == {"prose_model_e5.joblib"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from collections.abc import Callable
 from typing import Any
 
@@ -78,11 +79,18 @@ def analyse(items: list[Work]) -> list[Work]:
     return items
 
 
-def extract(items: list[Work], nlp_factory: Callable[[], Any], precision: float = 0.85) -> list[Work]:
-    """Findings and themes. The spaCy pipeline is only built when a document needs it.
+@dataclass(frozen=True)
+class ProseOptions:
+    """How the prose model runs: ``Settings.prose_precision`` / ``prose_features``, and for
+    e5 features the sentence embedder (texts → vectors)."""
 
-    ``precision``: the prose model's operating point (``Settings.prose_precision``).
-    """
+    precision: float = 0.85
+    features: str = "tfidf"
+    embed: Callable[[list[str]], Any] | None = None
+
+
+def extract(items: list[Work], nlp_factory: Callable[[], Any], prose: ProseOptions = ProseOptions()) -> list[Work]:
+    """Findings and themes. The spaCy pipeline is only built when a document needs it."""
     from saksfinn.extractors.findings import extract_findings
     from saksfinn.extractors.themes import document_themes
     from saksfinn.extractors.voterings import extract_votes, link_decisions
@@ -92,7 +100,8 @@ def extract(items: list[Work], nlp_factory: Callable[[], Any], precision: float 
     for item in pending:
         started = time.perf_counter()
         try:
-            item.findings = list(extract_findings(item.doc, nlp, precision=precision))
+            item.findings = list(extract_findings(item.doc, nlp, precision=prose.precision, features=prose.features,
+                                                  embed=prose.embed))
             item.themes = tuple(document_themes(item.doc, item.findings))
             item.votes = link_decisions(item.doc, extract_votes(item.doc, nlp), item.findings)
         except Exception as exc:
