@@ -25,6 +25,8 @@ try:  # typer vendors click from 0.26 on
     from typer._click import exceptions as click_errors
 except ImportError:  # pragma: no cover
     from click import exceptions as click_errors
+# click's Abort (Ctrl-C, EOF at a prompt) is typer's own class since typer vendors click
+Abort = getattr(click_errors, "Abort", None) or typer.Abort
 
 
 class _OneLineErrors(typer.core.TyperGroup):
@@ -43,7 +45,7 @@ class _OneLineErrors(typer.core.TyperGroup):
             where = f" (se `{exc.ctx.command_path} --help`)" if getattr(exc, "ctx", None) else ""
             err.print(f"[red]Feil:[/red] {exc.format_message()}{where}", highlight=False, soft_wrap=True)
             sys.exit(1)
-        except click_errors.Abort:
+        except Abort:
             err.print("Avbrutt.")
             sys.exit(1)
         sys.exit(rv if isinstance(rv, int) else 0)

@@ -187,3 +187,20 @@ def test_ingest_summary_is_norwegian(tmp_path, monkeypatch, sample_corpus):
     assert "0 nye, 0 endret, 2 uendret" in again
     for english in (" new,", " changed,", " unchanged", " withdrawn", "Search index", "chunks", "Run ", "fetch it"):
         assert english not in first + again, english
+
+
+def test_output_cut_short_by_the_reader_ends_quietly(cli_env):
+    """`saksfinn search … | head`: the reader closes the pipe; no traceback, exit 1."""
+    import os
+    import subprocess
+    import sys
+
+    settings, *_ = cli_env
+    env = {**os.environ, "SAKSFINN_HOME": str(settings.home), "SAKSFINN_EMBEDDER": "hash"}
+    code = "import sys; from saksfinn.cli import app; sys.argv = ['saksfinn', 'search', 'sykefravær', '-n', '20']; app()"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc.stdout.close()  # the reader is gone before the first line (a pipe buffer would hide a later close)
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "Traceback" not in stderr and "AttributeError" not in stderr, stderr
+
