@@ -70,6 +70,13 @@ def snapshot(home: Path) -> dict[str, object]:
 
 
 def index_chunk_ids(home: Path) -> list[str]:
+    """The live chunk ids of the current index generation, over all its segments (a chunk
+    indexed twice would show twice)."""
+    from saksfinn.index.retrieval.search import Generation
+
     current = (home / "index" / "CURRENT").read_text().strip()
-    with sqlite3.connect(home / "index" / current / "meta.sqlite") as conn:
-        return [r[0] for r in conn.execute("SELECT chunk_id FROM chunks")]
+    gen = Generation(home / "index" / current, for_update=True)
+    try:
+        return [str(c) for c in gen.chunk_ids[gen.live_rows()]]
+    finally:
+        gen.close()
