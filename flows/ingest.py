@@ -130,12 +130,26 @@ def sentence_embed(settings: Settings) -> Any:
         return None
     from saksfinn.flows.indexing import embedder_from_settings
 
+    from saksfinn.index.embedding.embed_cache import EmbeddingCache, embed_with_cache
+
     key = (settings.embedder, settings.embedding_model, str(settings.model_cache), settings.embedding_quantize,
            settings.embedding_backend)
     if key not in _SENTENCE_EMBEDDERS:
         _SENTENCE_EMBEDDERS[key] = embedder_from_settings(settings)
     embedder = _SENTENCE_EMBEDDERS[key]
-    return lambda texts: embedder.encode_passages(texts)
+
+    def embed(texts: list[str]) -> Any:
+        import hashlib
+
+        import numpy as np
+
+        # cached by text hash beside the passage cache: a re-derivation embeds nothing again
+        cache = EmbeddingCache(settings.index_dir / "sentence_vectors.sqlite", embedder.model_id)
+        hashes = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+        vectors = embed_with_cache(embedder, cache, dict(zip(hashes, texts)), settings.embedding_batch_size)
+        return np.stack([vectors[h] for h in hashes]) if hashes else np.zeros((0, 0), dtype=np.float32)
+
+    return embed
 
 
 @task(name="extract", cache_policy=NO_CACHE)

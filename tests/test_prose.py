@@ -314,8 +314,9 @@ def fitted_e5_model(dim: int = 384) -> prose.ProseModel:
         classifiers[label] = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced").fit(X, y)
         calibrators[label] = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(
             classifiers[label].predict_proba(X)[:, 1], y)
+    levels = {label: {"0.5": 0.3, "0.7": 0.4, "0.85": 0.5} for label in prose.LABELS}
     return prose.ProseModel("e5-t-1", None, classifiers, calibrators, dict.fromkeys(prose.LABELS, 0.5),
-                            features="e5+cues")
+                            levels=levels, features="e5+cues")
 
 
 _E5_MODEL = fitted_e5_model()
@@ -366,3 +367,13 @@ def test_ingest_with_e5_features_embeds_sentences_with_the_configured_embedder(t
     stored = Store(settings.db_url, files_dir=settings.files_dir).findings()
     assert {f.extractor for f in stored if f.extractor.startswith("prose-model")} == {"prose-model@e5-t-1.1"}
     assert set(requested) == {"prose_model_e5.joblib"}
+
+    # a re-derivation (another operating point) takes the sentence vectors from the cache
+    from saksfinn.index.embedding.embed import HashEmbedder  # noqa: PLC0415
+
+    encoded = []
+    original = HashEmbedder.encode_passages
+    monkeypatch.setattr(HashEmbedder, "encode_passages", lambda self, texts: encoded.append(len(texts)) or original(self, texts))
+    again = run_ingest([str(tmp_path / "innboks")], settings.model_copy(update={"prose_precision": 0.5}))
+    assert [(o.change.value, o.status.value) for o in again.outcomes] == [("rederived", "ingested")]
+    assert encoded == []
