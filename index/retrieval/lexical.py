@@ -253,7 +253,7 @@ K1 = 1.5  # bm25s' defaults, method "lucene": the scores bm25s gave before segme
 B = 0.75
 
 
-def _postings(lists: Sequence[Sequence[str]], *, empty: str | None = None) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+def build_postings(lists: Sequence[Sequence[str]], *, empty: str | None = None) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     """(keys, indptr, rows, counts): for every key, the rows holding it (ascending) and how often."""
     if empty is not None:
         lists = [items or [empty] for items in lists]
@@ -299,8 +299,8 @@ class LexicalSegment:
     def build(cls, term_lists: Sequence[Sequence[str]], word_lists: Sequence[Sequence[str]] | None = None) -> LexicalSegment:
         # an empty text is one empty term long, as bm25s had it
         lengths = np.array([max(1, len(t)) for t in term_lists], dtype=np.int32)
-        terms, indptr, rows, tf = _postings(term_lists, empty="")
-        words, w_indptr, w_rows, w_tf = _postings(word_lists or [])
+        terms, indptr, rows, tf = build_postings(term_lists, empty="")
+        words, w_indptr, w_rows, w_tf = build_postings(word_lists or [])
         return cls(terms, indptr, rows, tf, lengths, words, w_indptr, w_rows, w_tf)
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:

@@ -63,6 +63,7 @@ from saksfinn.index.retrieval.lexical import (
     LexicalIndex,
     LexicalSegment,
     TermPatch,
+    build_postings,
     WordCounts,
     resplit_words,
 )
@@ -144,6 +145,10 @@ class Segment:
         self.dense = DenseIndex.load(folder / "dense") if dense and self.has_dense else None
         self.db = sqlite3.connect(f"file:{folder / 'meta.sqlite'}?mode=ro", uri=True, check_same_thread=False)
         self.db_lock = threading.Lock()
+
+    def dense_vectors(self) -> np.ndarray:
+        """The segment's vectors (memory-mapped), loaded or not."""
+        return self.dense.vectors if self.dense is not None else np.load(self.folder / "dense" / "vectors.npy", mmap_mode="r")
 
     def close(self) -> None:
         with self.db_lock:
@@ -353,9 +358,10 @@ class SearchIndex:
         known), their term frequencies and lengths are patched from the segments' word
         postings (:class:`TermPatch`), so every live chunk is indexed as a full rebuild
         would index it, without reading it again. When delta rows plus tombstones exceed
-        ``compact_fraction`` of the base segment, or the index is of an older format or
-        has (no) vectors where ``vectors`` says otherwise, everything is rebuilt into one
-        segment instead. ``vectors`` gives the vectors of any chunks (``None``: BM25 only).
+        ``compact_fraction`` of the base segment, the segments are merged into one instead
+        (:func:`_merge`: no chunk is analysed again). An index of an older format, or with
+        (no) vectors where ``vectors`` says otherwise, raises :class:`NeedsRebuild`.
+        ``vectors`` gives the vectors of any chunks (``None``: BM25 only).
         """
         out_dir = Path(out_dir)
         name = _read_current(out_dir)
@@ -595,20 +601,118 @@ def _update(
     dead = np.union1d(np.flatnonzero(~gen.live) if gen.live is not None else np.zeros(0, dtype=np.int64),
                       np.asarray(gone, dtype=np.int64)).astype(np.int64)
     count = gen.count - len(gone) + len(fresh)
-    if gen.size - base + len(fresh) + len(dead) > fraction * base:
-        kept = np.setdiff1d(live, np.asarray(gone, dtype=np.int64))
-        chunks = sorted(gen.chunks(kept) + fresh, key=lambda c: c.chunk_id)
-        folder = SearchIndex.build(chunks, vectors(chunks) if vectors else None, out_dir)
-        return IndexUpdate(folder, compacted=True, added=len(fresh), removed=len(gone), patched=0)
     old_analyzer, analyzer = gen.lexical.analyzer, Analyzer(words.vocabulary())
     patch, patched = _resplit_patch(gen, old_analyzer, analyzer, old_words, words, dead)
     new_chunks = list(fresh)
     analysed = [analyzer.analyze(lexical_text(c)) for c in new_chunks]
+    if gen.size - base + len(fresh) + len(dead) > fraction * base:
+        folder = _merge(out_dir, gen, dead, patch, new_chunks, analysed, vectors(new_chunks) if vectors else None,
+                        words, count)
+        return IndexUpdate(folder, compacted=True, added=len(fresh), removed=len(gone), patched=patched)
     segment = _write_segment(out_dir, new_chunks, analysed, vectors(new_chunks) if vectors else None, gen.size)
     if segment["dim"] != gen.dim:
         raise ValueError(f"vectors have dimension {segment['dim']}, the index has {gen.dim}")
     folder = _write_generation(out_dir, [*map(_segment_info, gen.segments), segment], dead, words, count, patch)
     return IndexUpdate(folder, compacted=False, added=len(fresh), removed=len(gone), patched=patched)
+
+
+def _merge(out_dir: Path, gen: Generation, dead: np.ndarray, patch: TermPatch, fresh: Sequence[Chunk],
+           analysed: Sequence[tuple[list[str], list[str]]], fresh_vectors: np.ndarray | None, words: WordCounts,
+           count: int) -> Path:
+    """Compaction without reading the chunks again: the live rows of every segment (in
+    chunk-id order) and the new chunks become one segment — chunk records copied in
+    SQLite, postings merged with the patch applied, tombstones dropped, vectors taken from
+    the segments — so it scores exactly as a full rebuild of the same chunks."""
+    alive = np.ones(gen.size, dtype=bool)
+    alive[dead] = False
+    keep = np.flatnonzero(alive)
+    keep = keep[np.argsort(gen.chunk_ids[keep], kind="stable")]
+    new_row = np.full(gen.size, -1, dtype=np.int64)
+    new_row[keep] = np.arange(len(keep))
+    n = len(keep) + len(fresh)
+    name = f"{SEGMENT_PREFIX}{_stamp()}"
+    tmp = out_dir / f".building-{name}"
+    tmp.mkdir()
+    try:
+        copies = []
+        for seg in gen.segments:  # each segment's own rows only
+            own = np.full(gen.size, -1, dtype=np.int64)
+            own[seg.offset : seg.offset + seg.rows] = new_row[seg.offset : seg.offset + seg.rows]
+            copies.append((seg.folder / "meta.sqlite", own))
+        _write_meta(tmp / "meta.sqlite", fresh, len(keep), copy=copies)
+        lengths = np.zeros(n, dtype=np.int32)
+        raw = np.concatenate([np.asarray(seg.lexical.lengths, dtype=np.int64) for seg in gen.segments])
+        if len(patch.len_rows):  # the cumulative patch, this update's changes included
+            raw[patch.len_rows] += patch.dlen.astype(np.int64)
+        lengths[: len(keep)] = raw[keep]
+        lengths[len(keep) :] = [max(1, len(a[0])) for a in analysed]
+        terms, indptr, rows, tf = _merged_postings(
+            [(seg.lexical.terms, seg.lexical.indptr, seg.lexical.rows, seg.lexical.tf, seg.offset) for seg in gen.segments],
+            patch, new_row, [a[0] or [""] for a in analysed], len(keep))
+        wterms, windptr, wrows, wtf = _merged_postings(
+            [(seg.lexical.words, seg.lexical.w_indptr, seg.lexical.w_rows, seg.lexical.w_tf, seg.offset)
+             for seg in gen.segments], None, new_row, [a[1] for a in analysed], len(keep))
+        LexicalSegment(terms, indptr, rows, tf, lengths, wterms, windptr, wrows, wtf).save(tmp / "lexical")
+        dense = None
+        if fresh_vectors is not None:
+            # keep is in chunk-id order, not segment order: gather each row from its segment
+            where = np.searchsorted(gen.offsets, keep, side="right") - 1
+            matrix = np.zeros((n, gen.dim or fresh_vectors.shape[1]), dtype=np.float32)
+            for i, seg in enumerate(gen.segments):
+                sel = np.flatnonzero(where == i)
+                matrix[sel] = np.asarray(seg.dense_vectors()[keep[sel] - seg.offset], dtype=np.float32)
+            if len(fresh):
+                matrix[len(keep) :] = np.asarray(fresh_vectors, dtype=np.float32).reshape(len(fresh), -1)
+            dense = DenseIndex.build(matrix, np.arange(n, dtype=np.int64))
+            dense.save(tmp / "dense")
+        info = {"name": name, "offset": 0, "rows": n, "dim": dense.dim if dense else None,
+                "dense_kind": dense.kind if dense else None}
+        (tmp / SEGMENT_INFO).write_text(json.dumps(info))
+        os.replace(tmp, out_dir / name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return _write_generation(out_dir, [info], np.zeros(0, dtype=np.int64), words, count)
+
+
+def _merged_postings(
+    parts: Sequence[tuple[list[str], np.ndarray, np.ndarray, np.ndarray, int]], patch: TermPatch | None,
+    new_row: np.ndarray, fresh: Sequence[Sequence[str]], first_fresh: int,
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """One postings list from segments (rows renumbered by ``new_row``, −1 dropped), a
+    patch and new texts (rows from ``first_fresh``); keys without a posting left are dropped."""
+    vocab: dict[str, int] = {}
+    keys: list[np.ndarray] = []
+    rows: list[np.ndarray] = []
+    tfs: list[np.ndarray] = []
+    for terms, indptr, seg_rows, tf, offset in parts:
+        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in terms), dtype=np.int64, count=len(terms))
+        keys.append(np.repeat(ids, np.diff(np.asarray(indptr))))
+        rows.append(new_row[np.asarray(seg_rows, dtype=np.int64) + offset])
+        tfs.append(np.asarray(tf, dtype=np.float64))
+    if patch is not None and len(patch):
+        keys.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in patch.terms), dtype=np.int64, count=len(patch)))
+        rows.append(new_row[patch.rows])
+        tfs.append(patch.dtf)
+    f_terms, f_indptr, f_rows, f_tf = build_postings(fresh)
+    ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in f_terms), dtype=np.int64, count=len(f_terms))
+    keys.append(np.repeat(ids, np.diff(f_indptr)))
+    rows.append(f_rows.astype(np.int64) + first_fresh)
+    tfs.append(f_tf.astype(np.float64))
+    k, r, tf = np.concatenate(keys), np.concatenate(rows), np.concatenate(tfs)
+    ok = r >= 0
+    k, r, tf = k[ok], r[ok], tf[ok]
+    span = int(new_row.max(initial=-1)) + 1 + len(fresh) + 1
+    pair, inverse = np.unique(k * span + r, return_inverse=True)
+    total = np.bincount(inverse.ravel(), weights=tf)
+    pair, total = pair[total > 0], total[total > 0]
+    k, r = pair // span, pair % span
+    used, k = np.unique(k, return_inverse=True)  # renumber the keys still in use
+    names = list(vocab)
+    terms = [names[i] for i in used]
+    indptr = np.zeros(len(terms) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(k.ravel(), minlength=len(terms)), out=indptr[1:])
+    return terms, indptr, r.astype(np.int32), total.astype(np.float32)
 
 
 def _resplit_patch(gen: Generation, old: Analyzer, new: Analyzer, old_words: WordCounts, words: WordCounts,
@@ -647,7 +751,10 @@ def _resplit_patch(gen: Generation, old: Analyzer, new: Analyzer, old_words: Wor
     return patch, len(touched)
 
 
-def _write_meta(path: Path, chunks: Sequence[Chunk], offset: int = 0) -> None:
+def _write_meta(path: Path, chunks: Sequence[Chunk], offset: int = 0, *,
+                copy: Sequence[tuple[Path, np.ndarray]] = ()) -> None:
+    """The chunk table: ``chunks`` as rows ``offset ..``, after the rows of ``copy``'s
+    tables renumbered by their maps (old row → new row, −1: left out)."""
     db = sqlite3.connect(path)
     try:
         # a file in a folder still being built: crash safety comes from renaming the folder
@@ -657,6 +764,18 @@ def _write_meta(path: Path, chunks: Sequence[Chunk], offset: int = 0) -> None:
             "CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT, document_id TEXT, municipality TEXT,"
             " doc_type TEXT, type TEXT, polarity TEXT, year INTEGER, themes TEXT, record TEXT, confidence REAL)"
         )
+        for source, new_row in copy:
+            db.execute("ATTACH DATABASE ? AS old", (str(source),))
+            db.execute("CREATE TEMP TABLE map (old INTEGER PRIMARY KEY, new INTEGER)")
+            moved = np.flatnonzero(new_row >= 0)
+            db.executemany("INSERT INTO map VALUES (?, ?)", zip(moved.tolist(), new_row[moved].tolist()))
+            db.execute(
+                "INSERT INTO chunks SELECT m.new, c.chunk_id, c.document_id, c.municipality, c.doc_type, c.type,"
+                " c.polarity, c.year, c.themes, c.record, c.confidence FROM old.chunks c JOIN map m ON m.old = c.row"
+            )
+            db.commit()
+            db.execute("DROP TABLE map")
+            db.execute("DETACH DATABASE old")
         db.executemany(
             "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
