@@ -258,8 +258,9 @@ def test_operating_point_is_a_setting_and_part_of_the_findings_version():
 
     from saksfinn.extractors.findings import findings_version  # noqa: PLC0415
     from saksfinn.flows.ingest import versions  # noqa: PLC0415
-    from saksfinn.settings import Settings  # noqa: PLC0415
+    from saksfinn.settings import PROSE_PRECISIONS, Settings  # noqa: PLC0415
 
+    assert set(PROSE_PRECISIONS) == set(prose.PRECISION_LEVELS)  # settings cannot import extractors: kept equal here
     assert findings_version() == FINDINGS_VERSION
     assert len({findings_version(p) for p in prose.PRECISION_LEVELS}) == 3
     assert versions(Settings(prose_precision=0.7)).findings != versions(Settings()).findings
