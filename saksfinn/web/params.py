@@ -81,7 +81,10 @@ class _Filters(BaseModel):
 class SearchParams(_Filters):
     """``GET /api/search`` and the search page."""
 
-    q: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, pattern=r"\S", description="Søketekst på norsk")
+    # one character that is not white space in Python's sense either (str.split also splits on
+    # \x1c-\x1f and \x85, which a JSON-schema \S accepts): the schema then promises what _not_blank checks
+    q: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, pattern=r"[^\s\x1c-\x1f\x85]",
+                   description="Søketekst på norsk")
     type: HitType | None = Field(None, description="passage eller en funntype")
     top: int = Field(10, ge=1, le=MAX_TOP, description="Antall treff")
     mode: Mode = Field("hybrid", description="hybrid, bm25 eller dense")
