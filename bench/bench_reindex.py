@@ -41,6 +41,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.bench_search import CLUSTERS, DIM, LATENT, random_unit  # noqa: E402
 from saksfinn.index.retrieval import search as search_mod  # noqa: E402
+from saksfinn.index.retrieval import generation as generation_mod  # noqa: E402
 from saksfinn.index.retrieval.dense import DenseIndex  # noqa: E402
 from saksfinn.index.retrieval.lexical import LexicalIndex  # noqa: E402
 from saksfinn.models.chunk import Chunk, SearchFilters  # noqa: E402
@@ -86,8 +87,8 @@ def parts(sizes: list[int], words: list[str], rng: np.random.Generator, basis: n
         vectors = random_unit(n, rng, basis, centres)
         times: dict[str, float] = {}
         with tempfile.TemporaryDirectory() as tmp:
-            timed("meta", lambda: search_mod._write_meta(Path(tmp) / "m.sqlite", cs), times)  # noqa: SLF001
-            timed("bm25", lambda: LexicalIndex.build([search_mod.lexical_text(c) for c in cs]).save(Path(tmp) / "l"),
+            timed("meta", lambda: generation_mod.write_meta(Path(tmp) / "m.sqlite", cs), times)
+            timed("bm25", lambda: LexicalIndex.build([generation_mod.lexical_text(c) for c in cs]).save(Path(tmp) / "l"),
                   times)
             timed("faiss", lambda: DenseIndex.build(vectors).save(Path(tmp) / "d"), times)
             timed("full", lambda: search_mod.SearchIndex.build(cs, vectors, Path(tmp) / "index"), times)

@@ -182,7 +182,7 @@ def test_no_change_keeps_the_generation_and_kind_mismatch_asks_for_a_rebuild(tmp
 
 
 def test_an_update_killed_before_the_swap_leaves_the_old_generation_current(tmp_path, monkeypatch):
-    from saksfinn.index.retrieval import search
+    from saksfinn.index.retrieval import generation as search
 
     before = [chunk(i, ["heltid"], 0) for i in range(10)]
     first = SearchIndex.build(before, vectors(before), tmp_path)
@@ -271,7 +271,7 @@ def test_ensure_index_indexes_what_changed_and_matches_a_forced_rebuild(tmp_path
 def test_a_generation_from_before_segments_still_answers_and_is_rebuilt_not_updated(tmp_path):
     from saksfinn.index.retrieval.dense import DenseIndex
     from saksfinn.index.retrieval.lexical import corpus_vocabulary
-    from saksfinn.index.retrieval.search import _write_meta, lexical_text
+    from saksfinn.index.retrieval.generation import lexical_text, write_meta as _write_meta
 
     cs = [chunk(i, words.split(), i % 3) for i, words in enumerate(
         ["heltidskultur i kommunen", "skolebygg og skole", "budsjett for barnehage", "kultur og heltid"])]

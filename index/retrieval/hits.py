@@ -1,0 +1,122 @@
+"""Hits from ranked rows: each content once (a finding inside its passage, twins), highlighting."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from saksfinn.index.retrieval.lexical import Analyzer
+from saksfinn.models.chunk import MARK_END, MARK_START, Chunk, Hit
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def unique_texts(
+    ranked: list[tuple[int, float]], chunks: list[Chunk], top: int
+) -> tuple[list[tuple[int, float]], list[Chunk]]:
+    """Each content once, in rank order.
+
+    * A finding and the passage holding it (same document, the finding's span inside
+      the passage's) are one hit at the pair's best place: the finding (kind, polarity,
+      themes, id) shown with the passage's text as its context. Further findings of an
+      already shown passage are dropped.
+    * A hit whose text repeats an earlier hit of the same document is dropped (a
+      decision that is both passage and finding with the same text keeps the finding).
+      Documents with the same title count as one here: the PDF and the text export of
+      one case paper would otherwise show every passage twice.
+    """
+    slots: dict[tuple[str, str], int] = {}
+    out: list[tuple[tuple[int, float], Chunk]] = []
+    for item, chunk in zip(ranked, chunks):
+        if merge_held(out, item, chunk):
+            continue
+        key = (chunk.title or chunk.document_id, comparable_text(chunk))
+        if key in slots:
+            first = slots[key]
+            (row, score), shown = out[first]
+            if shown.type == "passage" and chunk.type != "passage":
+                out[first] = ((item[0], max(score, item[1])), chunk)
+            continue
+        slots[key] = len(out)
+        out.append((item, chunk))
+    out = out[:top]
+    return [item for item, _ in out], [chunk for _, chunk in out]
+
+
+def contains(outer: Chunk, inner: Chunk) -> bool:
+    return outer.document_id == inner.document_id and inner.end > inner.start and outer.start <= inner.start and inner.end <= outer.end
+
+
+def merge_held(out: list[tuple[tuple[int, float], Chunk]], item: tuple[int, float], chunk: Chunk) -> bool:
+    """Fold ``chunk`` into a shown hit when one holds the other (see :func:`unique_texts`);
+    True when it was folded (or dropped as already shown)."""
+    for i, ((row, score), shown) in enumerate(out):
+        if chunk.type != "passage" and contains(shown, chunk):
+            if shown.type == "passage":
+                out[i] = ((item[0], max(score, item[1])), finding_in_passage(chunk, shown))
+            return True
+        if chunk.type == "passage" and shown.type != "passage" and contains(chunk, shown) and shown.end - shown.start < chunk.end - chunk.start:
+            out[i] = ((row, score), finding_in_passage(shown, chunk))
+            return True
+    return False
+
+
+def finding_in_passage(finding: Chunk, passage: Chunk) -> Chunk:
+    return finding.model_copy(
+        update={"text": passage.text, "start": passage.start, "end": passage.end, "page": passage.page,
+                "page_end": passage.page_end, "section": passage.section or finding.section, "context": passage.context}
+    )
+
+
+def comparable_text(chunk: Chunk) -> str:
+    """The chunk's words, lower-cased, without a leading copy of its section heading."""
+    words = _WORD.findall(chunk.text.lower())
+    heading = _WORD.findall((chunk.section or "").lower())
+    if heading and words[: len(heading)] == heading and len(words) > len(heading):
+        words = words[len(heading) :]
+    return " ".join(words)
+
+
+def highlight(text: str, analyzer: Analyzer, terms: Sequence[str]) -> str:
+    """``text`` with every word that matches a query term (by stem or compound part) between
+    :data:`~saksfinn.models.chunk.MARK_START` and ``MARK_END``."""
+    wanted = set(terms)
+    if not wanted:
+        return text
+    out: list[str] = []
+    pos = 0
+    for m in _WORD.finditer(text):
+        word = m.group().lower()
+        # lenient split: a word is marked when a known part matches, even if its other part is unknown
+        if not analyzer.words(word) or not wanted.intersection(analyzer.terms_of_word(word, query=True)):
+            continue
+        out.append(text[pos : m.start()])
+        out.append(f"{MARK_START}{m.group()}{MARK_END}")
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def make_hit(rank: int, score: float, chunk: Chunk, scores: dict[str, float], analyzer: Analyzer, terms: list[str]) -> Hit:
+    return Hit(
+        rank=rank,
+        score=score,
+        text=chunk.text,
+        highlighted=highlight(chunk.text, analyzer, terms),
+        document_id=chunk.document_id,
+        title=chunk.title,
+        municipality=chunk.municipality,
+        doc_type=chunk.doc_type,
+        date=chunk.date,
+        page=chunk.page,
+        page_end=chunk.page_end if chunk.page_end and chunk.page_end > chunk.page else None,
+        section=chunk.section,
+        type=chunk.type,
+        polarity=chunk.polarity,
+        themes=chunk.themes,
+        chunk_id=chunk.chunk_id,
+        finding_id=chunk.finding_id,
+        extractor=chunk.extractor,
+        confidence=chunk.confidence,
+        scores=scores,
+    )
