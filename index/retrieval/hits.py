@@ -9,6 +9,9 @@ from saksfinn.index.retrieval.lexical import Analyzer
 from saksfinn.models.chunk import MARK_END, MARK_START, Chunk, Hit
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+TWIN_MIN_WORDS = 20  # shorter texts may repeat in unrelated papers (a standard sentence)
+TWIN_SIMILARITY = 0.7  # word-3-shingle Jaccard of two documents' texts that are one content
+TWIN_SIMILARITY_SAME_TITLE = 0.5  # a PDF and its text export: extraction differs more
 
 
 def unique_texts(
@@ -24,11 +27,21 @@ def unique_texts(
       decision that is both passage and finding with the same text keeps the finding).
       Documents with the same title count as one here: the PDF and the text export of
       one case paper would otherwise show every passage twice.
+    * A text of another document that is near-identical to a shown hit (:func:`is_twin`:
+      a re-published or re-formatted copy) is dropped; the shown hit takes the copy's
+      municipality when it has none. (Until twins are made canonical at ingestion.)
     """
     slots: dict[tuple[str, str], int] = {}
     out: list[tuple[tuple[int, float], Chunk]] = []
+    shingles: dict[str, frozenset[tuple[str, ...]]] = {}
     for item, chunk in zip(ranked, chunks):
         if merge_held(out, item, chunk):
+            continue
+        twin = next((i for i, (_, shown) in enumerate(out) if is_twin(shown, chunk, shingles)), None)
+        if twin is not None:
+            (row, score), shown = out[twin]
+            if shown.municipality is None and chunk.municipality is not None:
+                out[twin] = ((row, score), shown.model_copy(update={"municipality": chunk.municipality}))
             continue
         key = (chunk.title or chunk.document_id, comparable_text(chunk))
         if key in slots:
@@ -39,8 +52,40 @@ def unique_texts(
             continue
         slots[key] = len(out)
         out.append((item, chunk))
-    out = out[:top]
+    out = _drop_twins(out, shingles)[:top]  # a finding that took its passage's text may now repeat a hit
     return [item for item, _ in out], [chunk for _, chunk in out]
+
+
+def _drop_twins(out: list[tuple[tuple[int, float], Chunk]], cache: dict) -> list[tuple[tuple[int, float], Chunk]]:
+    kept: list[tuple[tuple[int, float], Chunk]] = []
+    for item, chunk in out:
+        if not any(is_twin(shown, chunk, cache) for _, shown in kept):
+            kept.append((item, chunk))
+    return kept
+
+
+def _shingles(chunk: Chunk, cache: dict[str, frozenset[tuple[str, ...]]]) -> frozenset[tuple[str, ...]]:
+    found = cache.get(chunk.text)  # by text: a finding shown with its passage's text has the finding's id
+    if found is None:
+        words = _WORD.findall(chunk.text.lower())
+        found = cache[chunk.text] = frozenset(tuple(words[i : i + 3]) for i in range(len(words) - 2))
+    return found
+
+
+def is_twin(a: Chunk, b: Chunk, cache: dict[str, frozenset[tuple[str, ...]]] | None = None) -> bool:
+    """``a`` and ``b`` are one content in two documents: both at least
+    :data:`TWIN_MIN_WORDS` words and their word-3-shingle Jaccard similarity at least
+    :data:`TWIN_SIMILARITY` — under the same title (a PDF and its text export) any
+    length and :data:`TWIN_SIMILARITY_SAME_TITLE`."""
+    if a.document_id == b.document_id:
+        return False
+    cache = {} if cache is None else cache
+    sa, sb = _shingles(a, cache), _shingles(b, cache)
+    same_title = bool(a.title) and a.title == b.title
+    if not sa or not sb or (not same_title and min(len(sa), len(sb)) < TWIN_MIN_WORDS - 2):
+        return False
+    threshold = TWIN_SIMILARITY_SAME_TITLE if same_title else TWIN_SIMILARITY
+    return len(sa & sb) >= threshold * len(sa | sb)
 
 
 def contains(outer: Chunk, inner: Chunk) -> bool:

@@ -13,10 +13,12 @@ from typing import Literal
 
 import numpy as np
 
-from saksfinn.index.retrieval.generation import Generation
+from saksfinn.index.retrieval.expansion import bm25_scores, feedback_weights, query_weights
+from saksfinn.index.retrieval.generation import Generation, lexical_text
+from saksfinn.index.retrieval.lexical import B, K1
 from saksfinn.models.errors import SaksfinnError
 
-MAX_PER_DOCUMENT = 4  # of 10: the best document leads, the others still show (measured, see README)
+MAX_PER_DOCUMENT = 6  # of 10: the best document leads, the others still show (measured, see README)
 POOL_MIN = 100  # candidates per channel before fusion and grouping
 
 
@@ -43,6 +45,35 @@ weighted w_dense=0.3 0.611/0.679, 0.4 0.621/0.698, 0.5 0.610/0.676, rrf(k=60)
 keeps BM25 dominant while dense adds paraphrase recall. See README for the table."""
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """Every knob of ranking, with the defaults measured on the tuned judged queries
+    (README "Search"; ``bench/ranking_variants.py``). Settings build one
+    (``Settings.search_*``).
+
+    ``counterpart_weight``: weight of a query word's other-written-standard terms
+    (:mod:`~saksfinn.index.retrieval.expansion`). ``k1``/``b``: BM25. ``feedback_docs``
+    / ``feedback_terms`` / ``feedback_weight``: pseudo-relevance feedback (0 docs: off).
+    ``doc_weight`` / ``doc_depth``: a passage is lifted by ``doc_weight`` × the fused
+    scores of its document's ``doc_depth`` best other passages (0: off). ``pool``: the
+    candidates per channel (at least; ``5 × top`` when larger). ``max_per_document``: of
+    the first ``top`` places (:func:`diversify`).
+    """
+
+    fusion: Fusion = DEFAULT_FUSION
+    counterpart_weight: float = 0.5
+    part_weight: float = 1.0
+    k1: float = K1
+    b: float = B
+    feedback_docs: int = 3
+    feedback_terms: int = 10
+    feedback_weight: float = 0.1
+    doc_weight: float = 0.2
+    doc_depth: int = 2
+    pool: int = POOL_MIN
+    max_per_document: int = MAX_PER_DOCUMENT
+
+
 def top_rows(scores: np.ndarray, k: int, keys: np.ndarray) -> np.ndarray:
     """The ``k`` best rows, ties broken by ``keys`` (chunk-id order)."""
     k = min(k, len(scores))
@@ -53,12 +84,27 @@ def top_rows(scores: np.ndarray, k: int, keys: np.ndarray) -> np.ndarray:
     return top[np.lexsort((keys[top], -scores[top]))][:k]
 
 
-def bm25_pool(gen: Generation, query: str, mask: np.ndarray | None, pool: int) -> list[tuple[int, float]]:
-    scores = gen.lexical.scores(query)
-    if mask is not None:
-        scores = np.where(mask, scores, 0.0)
+def bm25_pool(gen: Generation, query: str, mask: np.ndarray | None, pool: int, ranking: Ranking | None = None,
+              weights: dict[str, float] | None = None) -> list[tuple[int, float]]:
+    """The ``pool`` best rows by BM25 over the weighted query terms (:func:`query_weights`),
+    after a feedback round when ``ranking.feedback_docs`` > 0."""
+    ranking = ranking or Ranking()
+    weights = weights if weights is not None else query_weights(gen.lexical, query, ranking.counterpart_weight, ranking.part_weight)
+    scores = _masked(bm25_scores(gen.lexical, weights, query, k1=ranking.k1, b=ranking.b), mask)
+    if ranking.feedback_docs > 0:
+        first = [r for r in top_rows(scores, ranking.feedback_docs, gen.keys) if scores[r] > 0]
+        if first:
+            texts = [lexical_text(c) for c in gen.chunks([int(r) for r in first])]
+            extra = feedback_weights(gen.lexical, texts, [float(scores[r]) for r in first], weights,
+                                     terms=ranking.feedback_terms, weight=ranking.feedback_weight)
+            if extra:
+                scores = _masked(bm25_scores(gen.lexical, {**weights, **extra}, query, k1=ranking.k1, b=ranking.b), mask)
     rows = top_rows(scores, pool, gen.keys)
     return [(int(r), float(scores[r])) for r in rows if scores[r] > 0]
+
+
+def _masked(scores: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    return scores if mask is None else np.where(mask, scores, 0.0)
 
 
 def dense_pool(gen: Generation, qvec: np.ndarray, mask: np.ndarray | None, pool: int, *, filtered: bool) -> list[tuple[int, float]]:
@@ -90,6 +136,26 @@ def fuse(channels: dict[str, list[tuple[int, float]]], fusion: Fusion, keys: np.
         for (row, _), n in zip(items, norm):
             total[row] = total.get(row, 0.0) + weight * float(n)
     return sorted(total.items(), key=lambda item: (-item[1], keys[item[0]]))
+
+
+def lift_documents(ranked: list[tuple[int, float]], doc_codes: np.ndarray, weight: float, depth: int,
+                   keys: np.ndarray) -> list[tuple[int, float]]:
+    """Document-level aggregation: each row's score plus ``weight`` × the sum of its
+    document's ``depth`` best *other* fused scores, re-sorted (ties by ``keys``). A
+    passage of a document that matches in several places rises above a lone match of
+    equal score. ``weight`` 0 returns ``ranked`` unchanged."""
+    if weight <= 0 or depth <= 0 or not ranked:
+        return ranked
+    best: dict[int, list[tuple[int, float]]] = {}
+    for row, score in ranked:  # ranked is best first, so each list is too
+        top = best.setdefault(int(doc_codes[row]), [])
+        if len(top) <= depth:
+            top.append((row, score))
+    lifted = []
+    for row, score in ranked:
+        others = [s for r, s in best[int(doc_codes[row])] if r != row][:depth]
+        lifted.append((row, score + weight * sum(others)))
+    return sorted(lifted, key=lambda item: (-item[1], keys[item[0]]))
 
 
 def diversify(ranked: list[tuple[int, float]], doc_codes: np.ndarray, per_doc: int, top: int) -> list[tuple[int, float]]:

@@ -15,6 +15,7 @@ import logging
 import sqlite3
 import threading
 import time
+from dataclasses import replace
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Literal
@@ -28,14 +29,15 @@ from saksfinn.index.retrieval.generation import (
 from saksfinn.index.retrieval.hits import highlight, make_hit, unique_texts
 from saksfinn.index.retrieval.lexical import Analyzer, WordCounts
 from saksfinn.index.retrieval.ranking import (
-    DEFAULT_FUSION, MAX_PER_DOCUMENT, POOL_MIN, Fusion, bm25_pool, dense_pool, diversify, fuse,
+    DEFAULT_FUSION, Fusion, Ranking, bm25_pool, dense_pool, diversify, fuse, lift_documents,
 )
+from saksfinn.index.retrieval.expansion import query_weights
 from saksfinn.index.retrieval.updating import COMPACT_FRACTION, IndexUpdate, NeedsRebuild, apply_update
 from saksfinn.models.chunk import Chunk, Hit, SearchFilters
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
 
 __all__ = [
-    "CURRENT", "SEGMENT_PREFIX", "DEFAULT_FUSION", "Fusion", "Generation", "IndexUpdate", "NeedsRebuild", "SearchIndex",
+    "CURRENT", "SEGMENT_PREFIX", "DEFAULT_FUSION", "Fusion", "Ranking", "Generation", "IndexUpdate", "NeedsRebuild", "SearchIndex",
     "highlight", "lexical_text",
 ]
 
@@ -47,10 +49,17 @@ Mode = Literal["hybrid", "bm25", "dense"]
 class SearchIndex:
     """Searches the current generation under ``out_dir``; reloads when CURRENT changes."""
 
-    def __init__(self, out_dir: Path, *, fusion: Fusion = DEFAULT_FUSION, max_per_document: int = MAX_PER_DOCUMENT):
+    def __init__(self, out_dir: Path, *, ranking: Ranking | None = None, fusion: Fusion | None = None,
+                 max_per_document: int | None = None):
+        """``ranking`` holds every ranking knob (default: the measured :class:`Ranking`);
+        ``fusion`` and ``max_per_document``, when given, replace its own."""
         self.out_dir = Path(out_dir)
-        self.fusion = fusion
-        self.max_per_document = max_per_document
+        ranking = ranking or Ranking()
+        if fusion is not None:
+            ranking = replace(ranking, fusion=fusion)
+        if max_per_document is not None:
+            ranking = replace(ranking, max_per_document=max_per_document)
+        self.ranking = ranking
         self._generation: Generation | None = None
         self._lock = threading.Lock()
 
@@ -195,18 +204,21 @@ class SearchIndex:
         mask = gen.mask(filters)
         if mask is not None and not mask.any():
             return []
-        pool = max(POOL_MIN, top * 5)
-        terms = gen.lexical.query_terms(query)
+        ranking = self.ranking
+        pool = max(ranking.pool, top * 5)
+        weights = query_weights(gen.lexical, query, ranking.counterpart_weight, ranking.part_weight)
+        terms = list(weights)
         channels: dict[str, list[tuple[int, float]]] = {}
         if mode in ("hybrid", "bm25"):
-            channels["bm25"] = bm25_pool(gen, query, mask, pool)
+            channels["bm25"] = bm25_pool(gen, query, mask, pool, ranking, weights)
         if mode in ("hybrid", "dense"):
             if qvec is not None and gen.dense:
                 channels["dense"] = dense_pool(gen, qvec, mask, pool, filtered=not filters.is_empty())
             elif mode == "dense":
                 raise SaksfinnError("dense search needs a query vector and an index built with vectors")
-        fused = fuse(channels, self.fusion, gen.keys)
-        ranked = diversify(fused, gen.doc_codes, self.max_per_document, top * 2)
+        fused = fuse(channels, ranking.fusion, gen.keys)
+        fused = lift_documents(fused, gen.doc_codes, ranking.doc_weight, ranking.doc_depth, gen.keys)
+        ranked = diversify(fused, gen.doc_codes, ranking.max_per_document, top * 3)
         ranked, chunks = unique_texts(ranked, gen.chunks([row for row, _ in ranked]), top)
         per_channel = {name: dict(items) for name, items in channels.items()}
         return [

@@ -1,0 +1,132 @@
+"""Ranking variants side by side on one ingested index: nDCG@10 / hard / recall per query set.
+
+Usage: .venv/bin/python bench/ranking_variants.py --home DIR [--queries A.jsonl B.jsonl] [--only NAME ...]
+
+Opens the index ``saksfinn ingest ../shared/corpus`` built in ``DIR`` once, encodes each
+query once, and evaluates every :class:`Ranking` variant of :data:`VARIANTS` (or the
+named ones) with :func:`evaluate` — the pipeline as shipped except for the ranking knobs.
+Decide on the tuned set (``eval/queries.jsonl``); the held-out set is reported, not tuned on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from eval_search import judged_files  # noqa: E402
+
+from saksfinn.index.retrieval.evaluate import evaluate, load_queries  # noqa: E402
+from saksfinn.index.retrieval.ranking import Fusion, Ranking  # noqa: E402
+from saksfinn.index.retrieval.search import SearchIndex  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+BASE = Ranking()
+# before this round: the other standard only for unknown words, 4 per document, no feedback, no lift
+OLD = replace(BASE, counterpart_weight=0.0, max_per_document=4, feedback_docs=0, doc_weight=0.0)
+
+
+def _variants() -> dict[str, Ranking]:
+    v: dict[str, Ranking] = {"default": BASE, "before": OLD,
+                             "before + counterparts 0.5": replace(OLD, counterpart_weight=0.5),
+                             "... + 6 per document": replace(OLD, counterpart_weight=0.5, max_per_document=6),
+                             "... + document lift 0.2": replace(OLD, counterpart_weight=0.5, max_per_document=6, doc_weight=0.2),
+                             "default without counterparts": replace(BASE, counterpart_weight=0.0)}
+    for w in (0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0):
+        v[f"counterparts {w}"] = replace(BASE, counterpart_weight=w)
+    for pw in (0.3, 0.5, 0.7):
+        v[f"parts {pw}"] = replace(BASE, part_weight=pw)
+    for dw in (0.3, 0.5):
+        v[f"weighted dense {dw}"] = replace(BASE, fusion=Fusion("weighted", dense_weight=dw))
+    for k in (10, 30, 60):
+        v[f"rrf k={k}"] = replace(BASE, fusion=Fusion("rrf", rrf_k=k))
+    for k1 in (0.9, 1.2, 2.0):
+        v[f"k1 {k1}"] = replace(BASE, k1=k1)
+    for b in (0.4, 0.6, 0.9):
+        v[f"b {b}"] = replace(BASE, b=b)
+    for docs, terms, w in ((3, 10, 0.2), (5, 10, 0.3), (5, 20, 0.3), (10, 20, 0.2), (5, 10, 0.5)):
+        v[f"feedback {docs} docs {terms} terms w{w}"] = replace(BASE, feedback_docs=docs, feedback_terms=terms, feedback_weight=w)
+    for dw, depth in ((0.1, 1), (0.2, 1), (0.1, 2), (0.2, 2), (0.3, 2), (0.1, 3)):
+        v[f"doc lift {dw} depth {depth}"] = replace(BASE, doc_weight=dw, doc_depth=depth)
+    for pool in (50, 200, 400):
+        v[f"pool {pool}"] = replace(BASE, pool=pool)
+    for cap in (2, 3, 5, 6, 8, 10):
+        v[f"per document {cap}"] = replace(BASE, max_per_document=cap)
+    return v
+
+
+VARIANTS = _variants()
+
+
+def parse_variant(spec: str) -> Ranking:
+    """A variant named in :data:`VARIANTS`, or ``key=value,...`` over the default
+    (``rrf_k=10`` / ``dense_weight=0.5`` set the fusion)."""
+    if spec in VARIANTS:
+        return VARIANTS[spec]
+    ranking = BASE
+    for item in spec.split(","):
+        key, value = item.split("=")
+        if key == "rrf_k":
+            ranking = replace(ranking, fusion=Fusion("rrf", rrf_k=int(value)))
+        elif key == "dense_weight":
+            ranking = replace(ranking, fusion=Fusion("weighted", dense_weight=float(value)))
+        else:
+            kind = type(getattr(ranking, key))
+            ranking = replace(ranking, **{key: kind(value)})
+    return ranking
+
+
+class CachedQueries:
+    """The home's query embedder, each query encoded once."""
+
+    def __init__(self, embedder) -> None:  # noqa: ANN001
+        self.embedder, self.cache = embedder, {}
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        todo = [t for t in texts if t not in self.cache]
+        if todo:
+            self.cache.update(zip(todo, self.embedder.encode_queries(todo)))
+        return np.stack([self.cache[t] for t in texts])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    parser.add_argument("--queries", type=Path, nargs="+", default=[REPO / "eval" / "queries.jsonl"])
+    parser.add_argument("--only", nargs="*", help="variant names (default: all)")
+    parser.add_argument("--per-query", action="store_true", help="per-query nDCG of each variant (tuned set only!)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+
+    from saksfinn.flows.searching import Searcher
+    from saksfinn.settings import Settings
+
+    searcher = Searcher(Settings(home=args.home))
+    files = judged_files(searcher.store, args.corpus)
+    embedder = CachedQueries(searcher._get_embedder())  # noqa: SLF001 - the app's query model
+    index = SearchIndex.open(Settings(home=args.home).index_dir)
+    sets = {p.name: load_queries(p) for p in args.queries}
+    names = args.only or list(VARIANTS)
+    header = "  ".join(f"{n[:18]:>24}" for n in sets)
+    print(f"{'variant':<36} {header}")
+    print(f"{'':<36} " + "  ".join(f"{'nDCG  hard  rec b/t':>24}" for _ in sets))
+    for name in names:
+        index.ranking = parse_variant(name)
+        cells = []
+        for set_name, queries in sets.items():
+            m = evaluate(queries, index, embedder, files=files, modes=("hybrid",))["hybrid"]
+            cells.append(f"{m.ndcg:.3f} {m.ndcg_hard:.3f} {m.recall:.3f} {m.bare}/{m.twins}".rjust(24))
+            if args.per_query and set_name == "queries.jsonl":
+                print("   ", " ".join(f"{q}={v[0]:.2f}" for q, v in m.per_query.items()))
+        print(f"{name:<36} " + "  ".join(cells), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
