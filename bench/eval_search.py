@@ -130,15 +130,18 @@ def evaluate_home(home: Path, corpus: Path, queries_paths: list[Path]) -> int:
     searcher = Searcher(settings)
     files = judged_files(searcher.store, corpus)
     embedder = searcher._get_embedder()  # noqa: SLF001 - the same query model the app uses
+    from saksfinn.flows.searching import ranking_from_settings
+
+    ranking = ranking_from_settings(settings)  # SAKSFINN_SEARCH_* as the app reads them
     fusions = {"default": None, "rrf k=60": Fusion("rrf", rrf_k=60),
                "weighted w_dense=0.5": Fusion("weighted", dense_weight=0.5)}
-    index = SearchIndex.open(settings.index_dir)
+    index = SearchIndex.open(settings.index_dir, ranking=ranking)
     print(f"{home}: {len(files)} judged-corpus documents, {index.current().count} chunks, embedder {embedder.model_id}")
     for queries_path in queries_paths:
         queries = load_queries(queries_path)
         table = {}
         for name, fusion in fusions.items():
-            index = SearchIndex.open(settings.index_dir, **({"fusion": fusion} if fusion else {}))
+            index = SearchIndex.open(settings.index_dir, ranking=ranking, **({"fusion": fusion} if fusion else {}))
             modes = ("bm25", "dense", "hybrid") if fusion is None else ("hybrid",)
             for mode, metrics in evaluate(queries, index, embedder, files=files, modes=modes).items():
                 table[mode if mode != "hybrid" else f"hybrid {name}"] = metrics

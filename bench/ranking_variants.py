@@ -36,26 +36,26 @@ def _variants() -> dict[str, Ranking]:
                              "before + counterparts 0.5": replace(OLD, counterpart_weight=0.5),
                              "... + 6 per document": replace(OLD, counterpart_weight=0.5, max_per_document=6),
                              "... + document lift 0.2": replace(OLD, counterpart_weight=0.5, max_per_document=6, doc_weight=0.2),
-                             "default without counterparts": replace(BASE, counterpart_weight=0.0)}
-    for w in (0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0):
+                             "... + feedback 3 docs (default)": BASE}
+    for w in (0.0, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0):
         v[f"counterparts {w}"] = replace(BASE, counterpart_weight=w)
-    for pw in (0.3, 0.5, 0.7):
+    for pw in (0.5,):
         v[f"parts {pw}"] = replace(BASE, part_weight=pw)
     for dw in (0.3, 0.5):
         v[f"weighted dense {dw}"] = replace(BASE, fusion=Fusion("weighted", dense_weight=dw))
-    for k in (10, 30, 60):
+    for k in (10, 60):
         v[f"rrf k={k}"] = replace(BASE, fusion=Fusion("rrf", rrf_k=k))
     for k1 in (0.9, 1.2, 2.0):
         v[f"k1 {k1}"] = replace(BASE, k1=k1)
     for b in (0.4, 0.6, 0.9):
         v[f"b {b}"] = replace(BASE, b=b)
-    for docs, terms, w in ((3, 10, 0.2), (5, 10, 0.3), (5, 20, 0.3), (10, 20, 0.2), (5, 10, 0.5)):
+    for docs, terms, w in ((0, 10, 0.1), (3, 10, 0.2), (3, 20, 0.1), (5, 10, 0.1), (5, 10, 0.3), (10, 20, 0.2)):
         v[f"feedback {docs} docs {terms} terms w{w}"] = replace(BASE, feedback_docs=docs, feedback_terms=terms, feedback_weight=w)
-    for dw, depth in ((0.1, 1), (0.2, 1), (0.1, 2), (0.2, 2), (0.3, 2), (0.1, 3)):
+    for dw, depth in ((0.0, 2), (0.1, 2), (0.3, 2), (0.2, 1), (0.2, 3)):
         v[f"doc lift {dw} depth {depth}"] = replace(BASE, doc_weight=dw, doc_depth=depth)
     for pool in (50, 200, 400):
         v[f"pool {pool}"] = replace(BASE, pool=pool)
-    for cap in (2, 3, 5, 6, 8, 10):
+    for cap in (3, 4, 5, 8, 10):
         v[f"per document {cap}"] = replace(BASE, max_per_document=cap)
     return v
 

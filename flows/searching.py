@@ -21,6 +21,26 @@ log = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 500
 
 
+def ranking_from_settings(settings: Settings) -> Any:
+    """The :class:`~saksfinn.index.retrieval.ranking.Ranking` the ``search_*`` settings describe."""
+    from saksfinn.index.retrieval.ranking import Fusion, Ranking
+
+    return Ranking(
+        fusion=Fusion(settings.search_fusion, rrf_k=settings.search_rrf_k, dense_weight=settings.search_dense_weight),
+        counterpart_weight=settings.search_counterpart_weight,
+        part_weight=settings.search_part_weight,
+        k1=settings.search_bm25_k1,
+        b=settings.search_bm25_b,
+        feedback_docs=settings.search_feedback_docs,
+        feedback_terms=settings.search_feedback_terms,
+        feedback_weight=settings.search_feedback_weight,
+        doc_weight=settings.search_document_lift,
+        doc_depth=settings.search_document_lift_depth,
+        pool=settings.search_pool,
+        max_per_document=settings.search_max_per_document,
+    )
+
+
 class Searcher:
     """Loads the index and the embedder lazily; safe to share between threads."""
 
@@ -55,7 +75,7 @@ class Searcher:
                     raise IndexNotBuiltError(
                         f"no search index in {self.settings.index_dir}; run `saksfinn ingest FOLDER` first"
                     )
-                self._index = SearchIndex.open(self.settings.index_dir)
+                self._index = SearchIndex.open(self.settings.index_dir, ranking=ranking_from_settings(self.settings))
             return self._index
 
     def _get_embedder(self) -> Any:

@@ -56,6 +56,26 @@ class Settings(BaseSettings):
         description="operating point of the prose model (out-of-fold precision): 0.85, or 0.7 / 0.5 to find more, less surely",
     )
 
+    # ranking (README "Search": each default measured on the 27 tuned judged queries)
+    search_fusion: Literal["weighted", "rrf"] = Field("weighted", description="how BM25 and dense scores combine")
+    search_dense_weight: float = Field(0.4, ge=0.0, le=1.0, description="dense share of a weighted fusion")
+    search_rrf_k: int = Field(60, ge=1, description="k of reciprocal rank fusion")
+    search_counterpart_weight: float = Field(
+        0.5, ge=0.0, le=1.0, description="weight of a query word's Nynorsk/Bokmål counterpart (its own form: 1)"
+    )
+    search_part_weight: float = Field(1.0, ge=0.0, le=1.0, description="weight of a query compound's parts")
+    search_bm25_k1: float = Field(1.5, gt=0.0)
+    search_bm25_b: float = Field(0.75, ge=0.0, le=1.0)
+    search_feedback_docs: int = Field(3, ge=0, description="pseudo-relevance feedback: first-pass passages read (0: off)")
+    search_feedback_terms: int = Field(10, ge=0, description="feedback terms added to the BM25 query")
+    search_feedback_weight: float = Field(0.1, ge=0.0, description="weight of the best feedback term")
+    search_document_lift: float = Field(
+        0.2, ge=0.0, description="a passage gains this share of its document's best other passages' scores"
+    )
+    search_document_lift_depth: int = Field(2, ge=0, description="how many other passages lift it")
+    search_pool: int = Field(100, ge=1, description="candidates per channel before fusion")
+    search_max_per_document: int = Field(6, ge=1, description="hits one document may hold in a page of results")
+
     @field_validator("prose_precision")
     @classmethod
     def _known_precision(cls, value: float) -> float:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from saksfinn.index.embedding.embed import HashEmbedder
 from saksfinn.index.retrieval.lexical import Analyzer, LexicalIndex, WordCounts, resplit_words
+from saksfinn.index.retrieval.ranking import Ranking
 from saksfinn.index.retrieval.search import CURRENT, SEGMENT_PREFIX, Generation, NeedsRebuild, SearchIndex
 from saksfinn.models import Chunk, SearchFilters
 
@@ -288,7 +289,8 @@ def test_a_generation_from_before_segments_still_answers_and_is_rebuilt_not_upda
     (folder / "manifest.json").write_text(json.dumps({"chunks": 4, "dim": EMB.dim, "dense_kind": "flat"}))
     (folder.parent / CURRENT).write_text(folder.name)
     SearchIndex.build(cs, vectors(cs), tmp_path / "new")
-    legacy, new = SearchIndex.open(folder.parent), SearchIndex.open(tmp_path / "new")
+    plain = Ranking(counterpart_weight=0.0, feedback_docs=0)  # what a legacy index can do: its terms, unweighted
+    legacy, new = SearchIndex.open(folder.parent, ranking=plain), SearchIndex.open(tmp_path / "new", ranking=plain)
     for query in ("heltid", "skolebygg", "barnehage budsjett"):
         for mode in ("bm25", "hybrid"):
             assert results(legacy, query, mode) == results(new, query, mode)

@@ -90,7 +90,7 @@ def feedback_weights(
     each term's relevance-model probability ``Σ_d P(d)·tf(t,d)/|d|`` (``P(d)`` ∝ the
     passage's score), times its idf so words every text uses do not lead; the best
     ``terms`` not already in ``weights`` are returned at ``weight`` × their share of the best."""
-    if not texts or terms <= 0 or weight <= 0:
+    if not texts or terms <= 0 or weight <= 0 or isinstance(lexical, LegacyLexicalIndex):  # legacy: no postings
         return {}
     total = float(sum(scores)) or 1.0
     model: Counter[str] = Counter()

@@ -1,9 +1,11 @@
 """Ranking: candidate pools per channel, their fusion, and at most a few hits per document.
 
-Each channel returns a pool of candidates that pass the filters; they are fused
-(:class:`Fusion`; default chosen with ``bench/eval_search.py``), then diversified so one
-document holds at most :data:`MAX_PER_DOCUMENT` of the first ``top`` places — the rest
-are pushed down, not dropped.
+Each channel returns a pool of candidates that pass the filters (BM25 over weighted
+query terms with optional feedback, :mod:`~saksfinn.index.retrieval.expansion`); they are
+fused (:class:`Fusion`), a passage is lifted by its document's other good passages
+(:func:`lift_documents`), then diversified so one document holds at most
+``max_per_document`` of the first ``top`` places — the rest are pushed down, not dropped.
+Every knob is in :class:`Ranking` (defaults measured with ``bench/ranking_variants.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from saksfinn.index.retrieval.generation import Generation, lexical_text
 from saksfinn.index.retrieval.lexical import B, K1
 from saksfinn.models.errors import SaksfinnError
 
-MAX_PER_DOCUMENT = 6  # of 10: the best document leads, the others still show (measured, see README)
+MAX_PER_DOCUMENT = 6  # of 10: the best document leads, the others still show (measured: 4 → 6 gained 0.034 tuned nDCG@10)
 POOL_MIN = 100  # candidates per channel before fusion and grouping
 
 

@@ -1,0 +1,184 @@
+"""Query expansion (both written standards, feedback) and the ranking steps after fusion."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from saksfinn.extractors.stems import stem
+from saksfinn.index.embedding.embed import HashEmbedder
+from saksfinn.index.retrieval.expansion import bm25_scores, feedback_weights, query_weights
+from saksfinn.index.retrieval.hits import is_twin, unique_texts
+from saksfinn.index.retrieval.lexical import LexicalIndex
+from saksfinn.index.retrieval.ranking import Ranking, lift_documents
+from saksfinn.index.retrieval.search import SearchIndex
+from saksfinn.index.retrieval.written_standards import WORD_PAIRS, counterparts
+from saksfinn.models import Chunk, SearchFilters
+
+EMB = HashEmbedder(256)
+
+
+@pytest.mark.parametrize(
+    ("word", "counterpart"),
+    [
+        ("sjukefråvær", "sykefravær"), ("sykefravær", "sjukefråvær"),  # two spelling rules at once
+        ("sjukefråværet", "sykefraværet"),
+        ("heiltid", "heltid"), ("heltid", "heiltid"), ("heiltidskultur", "heltidskultur"),
+        ("ikkje", "ikke"), ("ikke", "ikkje"),
+        ("tilsette", "ansatte"), ("ansatte", "tilsette"),
+        ("verksemda", "virksomhet"), ("verksemdene", "virksomhetene"),  # by stem, and inside the word
+        ("skuleruta", "skoleruta"), ("skolene", "skulene"),
+        ("utslepp", "utslipp"), ("korleis", "hvordan"), ("kvifor", "hvorfor"), ("fleire", "flere"),
+        ("sjukeheimsplass", "sykehjemsplass"), ("einebustad", "enebolig"), ("bustadene", "boligene"),
+        ("høyring", "høring"), ("kunngjering", "kunngjøring"), ("tenester", "tjenester"), ("fråsegn", "uttalelse"),
+        ("saksframlegg", "saksfremlegg"), ("utvalet", "utvalget"), ("eining", "enhet"), ("auke", "øke"),
+    ],
+)
+def test_counterparts_in_the_other_written_standard(word, counterpart):
+    assert counterpart in counterparts(word)
+
+
+@pytest.mark.parametrize(("nynorsk", "bokmal"), [("kommuna", "kommunen"), ("offentleg", "offentlig"),
+                                                 ("utfordringar", "utfordringer"), ("kommunane", "kommunene")])
+def test_endings_the_stemmer_conflates_need_no_counterpart(nynorsk, bokmal):
+    assert stem(nynorsk) == stem(bokmal)
+
+
+def test_every_word_pair_is_found_from_both_sides():
+    for nn, nb in WORD_PAIRS:
+        assert nb in counterparts(nn) and nn in counterparts(nb), (nn, nb)
+        assert nn not in counterparts(nn)
+
+
+def test_bokmal_e_is_not_respelled_ei_everywhere():
+    assert "leige" not in counterparts("lege") and "heilse" not in counterparts("helse")
+
+
+TEXTS = [
+    "Tiltak mot sjukefråvær i skulane: kommunen vil auke nærværet.",  # Nynorsk
+    "Tiltak mot sykefravær i skolene: kommunen vil øke nærværet.",  # Bokmål
+    "Budsjettet for vegane er vedteke.",
+    "Heiltid er målet for dei tilsette i omsorg.",
+    "Kommunen vil ha flere ansatte på heltid og flere heltidsstillinger i omsorg.",
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "own", "other"),
+    [
+        ("tiltak mot sjukefråvær", 0, 1),  # both words are in the index: still both standards
+        ("tiltak mot sykefravær", 1, 0),
+        ("heiltid for tilsette", 3, 4),
+        ("heltid for ansatte", 4, 3),
+    ],
+)
+def test_a_query_finds_both_written_standards_when_the_index_knows_both(query, own, other):
+    index = LexicalIndex.build(TEXTS)
+    scores = bm25_scores(index, query_weights(index, query, 0.5), query, k1=1.5, b=0.75)
+    assert scores[own] > scores[other] > 0  # its own standard first, the other found
+    before = bm25_scores(index, query_weights(index, query, 0.0), query, k1=1.5, b=0.75)
+    assert before[other] < scores[other]
+
+
+def test_counterpart_weights():
+    index = LexicalIndex.build(TEXTS)
+    weights = query_weights(index, "sjukefråvær", 0.4)
+    assert weights[stem("sjukefråvær")] == 1.0 and weights[stem("sykefravær")] == pytest.approx(0.4)
+    # a word no text uses takes its counterpart at full weight (it has nothing else to match)
+    unknown = query_weights(index, "heltidsstillingar", 0.4)
+    assert max(w for t, w in unknown.items() if index.knows(t)) == 1.0
+
+
+def test_unit_weights_score_as_the_plain_bm25():
+    index = LexicalIndex.build(TEXTS * 3)
+    for query in ("tiltak mot sykefravær", "kommunen omsorg heltid", "budsjett"):
+        weights = dict.fromkeys(index.query_terms(query), 1.0)
+        np.testing.assert_allclose(bm25_scores(index, weights, query, k1=1.5, b=0.75), index.scores(query), rtol=1e-6)
+
+
+def test_feedback_terms_come_from_the_best_passages_not_the_query():
+    texts = [
+        "Sykefravær: kommunen styrker nærværsarbeid og oppfølging av langtidssykemeldte.",
+        "Sykefravær i barnehagene: nærværsarbeid og tett oppfølging av ansatte.",
+        "Nærværsarbeid og oppfølging gir lavere fravær i hjemmetjenesten.",
+        "Budsjettet for veger og bruer er vedtatt.",
+    ]
+    index = LexicalIndex.build(texts)
+    weights = query_weights(index, "sykefravær", 0.5)
+    extra = feedback_weights(index, texts[:2], [2.0, 1.0], weights, terms=3, weight=0.2)
+    assert extra and max(extra.values()) == pytest.approx(0.2) and not set(extra) & set(weights)
+    assert stem("nærværsarbeid") in extra or stem("oppfølging") in extra
+    scores = bm25_scores(index, {**weights, **extra}, "sykefravær", k1=1.5, b=0.75)
+    assert scores[2] > 0 and scores[3] == 0  # the passage without the query word is found through feedback
+    assert feedback_weights(index, texts[:2], [2.0, 1.0], weights, terms=3, weight=0.0) == {}
+
+
+@pytest.mark.parametrize(
+    ("weight", "depth", "want"),
+    [
+        (0.0, 2, [0, 1, 2, 3]),  # off: unchanged
+        # rows 1, 2 and 3 are one document; row 0 is alone, slightly better than row 1
+        (0.2, 1, [1, 2, 3, 0]),
+        (0.2, 2, [1, 2, 3, 0]),
+        (0.01, 1, [0, 1, 2, 3]),  # too little lift to overtake
+    ],
+)
+def test_document_lift(weight, depth, want):
+    ranked = [(0, 1.0), (1, 0.95), (2, 0.9), (3, 0.85)]
+    docs = np.array([0, 1, 1, 1])
+    keys = np.arange(4)
+    assert [row for row, _ in lift_documents(ranked, docs, weight, depth, keys)] == want
+
+
+LONG = ("Kommunedirektøren har lagt fram en egen politisk sak som skal gi nye retningslinjer for bruk av "
+        "utviklingsfond NTE-utbytte, og kommunestyret har endret forutsetningene rundt tildelingene i årsbudsjettet.")
+
+
+def chunk(doc: str, text: str, title: str, municipality: str | None = None, start: int = 0) -> Chunk:
+    return Chunk(document_id=doc, text=text, title=title, municipality=municipality, page=1, start=start,
+                 end=start + len(text))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "twin"),
+    [
+        (chunk("a", LONG, "Saksframlegg"), chunk("b", LONG + " Vedtak følger.", "Protokoll"), True),  # re-published
+        (chunk("a", LONG, "Sak"), chunk("a", LONG, "Sak", start=500), False),  # one document: grouping's business
+        # one standard sentence in two unrelated papers is not a twin
+        (chunk("a", "Informasjonen tas til orientering.", "Sak A"), chunk("b", "Informasjonen tas til orientering.", "Sak B"), False),
+        # a PDF and its text export (same title), even short
+        (chunk("a", "7. Vedlegg 1. Lederlæringsprogram", "Lean"), chunk("b", "7. Vedlegg 1 Lederlæringsprogram", "Lean"), True),
+        (chunk("a", LONG, "Sak"), chunk("b", "Konsesjon for erverv av landbrukseiendom med boplikt i fem år. " * 3, "Sak B"), False),
+    ],
+)
+def test_is_twin(a, b, twin):
+    assert is_twin(a, b) is twin
+
+
+def test_twins_are_shown_once_with_the_municipality_of_either():
+    chunks = [chunk("pdf", LONG, "Saksframlegg"), chunk("txt", LONG + " Slutt.", "Protokoll", "Steinkjer"),
+              chunk("annen", "Et helt annet avsnitt om skoler og barnehager i sentrum.", "Skole", "Levanger")]
+    ranked, shown = unique_texts([(0, 3.0), (1, 2.0), (2, 1.0)], chunks, 10)
+    assert [c.document_id for c in shown] == ["pdf", "annen"]
+    assert shown[0].municipality == "Steinkjer" and [r for r, _ in ranked] == [0, 2]
+
+
+def test_search_finds_both_standards_end_to_end(tmp_path):
+    chunks = [chunk(f"d{i}", text, f"Sak {i}", "Steinkjer") for i, text in enumerate(TEXTS)]
+    SearchIndex.build(chunks, EMB.encode_passages([c.text for c in chunks]), tmp_path)
+    for ranking in (Ranking(), replace(Ranking(), feedback_docs=0, doc_weight=0.0)):
+        index = SearchIndex.open(tmp_path, ranking=ranking)
+        for query, docs in (("tiltak mot sjukefråvær", {"d0", "d1"}), ("flere heltidsstillinger", {"d3", "d4"})):
+            hits = index.search(query, None, top=3, filters=SearchFilters(), mode="bm25")
+            assert {h.document_id for h in hits[:2]} == docs, query
+        hit = index.search("sykefravær", None, top=3, filters=SearchFilters(), mode="bm25")
+        assert any("⟪sjukefråvær⟫" in h.highlighted for h in hit)  # the counterpart is marked too
+
+
+def test_settings_defaults_are_the_measured_ranking():
+    from saksfinn.flows.searching import ranking_from_settings
+    from saksfinn.settings import Settings
+
+    assert ranking_from_settings(Settings()) == Ranking()
