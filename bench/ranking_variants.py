@@ -77,7 +77,7 @@ def parse_variant(spec: str) -> Ranking:
             ranking = replace(ranking, fusion=Fusion("weighted", dense_weight=float(value)))
         else:
             kind = type(getattr(ranking, key))
-            ranking = replace(ranking, **{key: kind(value)})
+            ranking = replace(ranking, **{key: value == "True" if kind is bool else kind(value)})
     return ranking
 
 

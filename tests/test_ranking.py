@@ -111,7 +111,7 @@ def test_feedback_terms_come_from_the_best_passages_not_the_query():
     assert extra and max(extra.values()) == pytest.approx(0.2) and not set(extra) & set(weights)
     assert stem("nærværsarbeid") in extra or stem("oppfølging") in extra
     scores = bm25_scores(index, {**weights, **extra}, "sykefravær", k1=1.5, b=0.75)
-    assert scores[2] > 0 and scores[3] == 0  # the passage without the query word is found through feedback
+    assert scores[2] > 0 and scores[3] == 0  # the feedback terms match the third text, not the fourth
     assert feedback_weights(index, texts[:2], [2.0, 1.0], weights, terms=3, weight=0.0) == {}
 
 
@@ -163,6 +163,23 @@ def test_twins_are_shown_once_with_the_municipality_of_either():
     ranked, shown = unique_texts([(0, 3.0), (1, 2.0), (2, 1.0)], chunks, 10)
     assert [c.document_id for c in shown] == ["pdf", "annen"]
     assert shown[0].municipality == "Steinkjer" and [r for r, _ in ranked] == [0, 2]
+
+
+def test_feedback_reranks_the_rows_the_query_matched_and_adds_none(tmp_path):
+    texts = [
+        "Sykefravær: nærværsarbeid og oppfølging av langtidssykemeldte i kommunen.",
+        "Sykefravær i barnehagene: nærværsarbeid og tett oppfølging av ansatte.",
+        "Sykefravær er omtalt i årsrapporten for 2025 sammen med budsjettet.",
+        "Nærværsarbeid og oppfølging gir lavere fravær i hjemmetjenesten.",  # no query word
+    ]
+    chunks = [chunk(f"d{i}", t, f"Sak {i}") for i, t in enumerate(texts)]
+    SearchIndex.build(chunks, None, tmp_path)
+    on = SearchIndex.open(tmp_path, ranking=replace(Ranking(), feedback_docs=2, feedback_weight=0.5, doc_weight=0.0))
+    off = SearchIndex.open(tmp_path, ranking=replace(Ranking(), feedback_docs=0, doc_weight=0.0))
+    got = {name: [h.document_id for h in index.search("sykefravær", None, top=10, mode="bm25")]
+           for name, index in (("on", on), ("off", off))}
+    assert set(got["on"]) == set(got["off"]) == {"d0", "d1", "d2"}
+    assert got["on"][-1] == "d2"  # the passage that shares nothing with the best ones comes last
 
 
 def test_search_finds_both_standards_end_to_end(tmp_path):

@@ -88,8 +88,9 @@ def top_rows(scores: np.ndarray, k: int, keys: np.ndarray) -> np.ndarray:
 
 def bm25_pool(gen: Generation, query: str, mask: np.ndarray | None, pool: int, ranking: Ranking | None = None,
               weights: dict[str, float] | None = None) -> list[tuple[int, float]]:
-    """The ``pool`` best rows by BM25 over the weighted query terms (:func:`query_weights`),
-    after a feedback round when ``ranking.feedback_docs`` > 0."""
+    """The ``pool`` best rows by BM25 over the weighted query terms (:func:`query_weights`).
+    With ``ranking.feedback_docs`` > 0 the rows that matched are scored again with the
+    feedback terms of the best ones added (:func:`feedback_weights`)."""
     ranking = ranking or Ranking()
     weights = weights if weights is not None else query_weights(gen.lexical, query, ranking.counterpart_weight, ranking.part_weight)
     scores = _masked(bm25_scores(gen.lexical, weights, query, k1=ranking.k1, b=ranking.b), mask)
@@ -100,7 +101,9 @@ def bm25_pool(gen: Generation, query: str, mask: np.ndarray | None, pool: int, r
             extra = feedback_weights(gen.lexical, texts, [float(scores[r]) for r in first], weights,
                                      terms=ranking.feedback_terms, weight=ranking.feedback_weight)
             if extra:
-                scores = _masked(bm25_scores(gen.lexical, {**weights, **extra}, query, k1=ranking.k1, b=ranking.b), mask)
+                # feedback re-ranks what the query matched; it adds no rows without a query word
+                again = bm25_scores(gen.lexical, {**weights, **extra}, query, k1=ranking.k1, b=ranking.b)
+                scores = np.where(scores > 0, again, 0.0).astype(np.float32)
     rows = top_rows(scores, pool, gen.keys)
     return [(int(r), float(scores[r])) for r in rows if scores[r] > 0]
 
