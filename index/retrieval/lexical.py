@@ -13,8 +13,10 @@ Analysis (same for documents and queries):
 
 4. (queries only) a word none of whose terms is in the index is tried in the other
    written standard — Nynorsk *fleire heiltidsstillingar* finds Bokmål *flere
-   heltidsstillinger* and back — by a short list of regular spelling correspondences
-   (:func:`spelling_variants`); the first spelling the index knows is used.
+   heltidsstillinger* and back — by the counterpart table of
+   :mod:`~saksfinn.index.retrieval.written_standards`; the first spelling the index
+   knows is used. (Search weights both standards always:
+   :mod:`~saksfinn.index.retrieval.expansion`.)
 
 The vocabulary used for splitting is the set of surface words of the indexed corpus
 and is saved with the index, so a query is split exactly as documents were.
@@ -35,6 +37,8 @@ from pathlib import Path
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_NORWEGIAN
+
+from saksfinn.index.retrieval.written_standards import counterparts
 
 log = logging.getLogger(__name__)
 
@@ -133,31 +137,11 @@ class Analyzer:
         return out
 
 
-# Regular Nynorsk ↔ Bokmål spelling correspondences, applied to a query word the index
-# does not know. Whole-word pairs first (the common words that differ most), then
-# spellings inside words; each is tried in both directions.
-_WORD_PAIRS = (
-    ("tilsett", "ansatt"), ("tilsette", "ansatte"), ("verksemd", "virksomhet"), ("heim", "hjem"),
-    ("mykje", "mye"), ("noko", "noe"), ("kva", "hva"), ("korleis", "hvordan"), ("kvifor", "hvorfor"),
-    ("sjukeheim", "sykehjem"), ("utval", "utvalg"), ("fleire", "flere"), ("meir", "mer"),
-)
-_SPELLINGS = (("ei", "e"), ("au", "ø"), ("kv", "hv"), ("sjuk", "syk"), ("skul", "skol"), ("heim", "hjem"),
-              ("leg", "lig"), ("ing", "ning"))
-
-
 def spelling_variants(word: str) -> list[str]:
-    """Spellings of ``word`` in the other written standard, most likely first (see above)."""
-    out: list[str] = []
-    for a, b in _WORD_PAIRS:
-        if word == a:
-            out.append(b)
-        elif word == b:
-            out.append(a)
-    for a, b in _SPELLINGS:
-        for old, new in ((a, b), (b, a)) if len(b) > 1 else ((a, b),):  # never "e" → "ei" everywhere
-            if old in word:
-                out.append(word.replace(old, new))
-    return [v for v in dict.fromkeys(out) if v != word]
+    """Spellings of ``word`` in the other written standard, most likely first
+    (:func:`~saksfinn.index.retrieval.written_standards.counterparts`: one table for
+    this fallback and for the weighted query expansion of search)."""
+    return list(counterparts(word))
 
 
 def _tails(rest: str) -> list[str]:
