@@ -27,22 +27,28 @@ from saksfinn.index.retrieval.search import SearchIndex  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 BASE = Ranking()
-# before this round: the other standard only for unknown words, 4 per document, no feedback, no lift
-OLD = replace(BASE, counterpart_weight=0.0, max_per_document=4, feedback_docs=0, doc_weight=0.0)
+# before this round: the other standard only for unknown words, 4 per document, no feedback, no lift,
+# dense min-max scaled over its whole pool
+OLD = replace(BASE, counterpart_weight=0.0, max_per_document=4, feedback_docs=0, doc_weight=0.0,
+              fusion=replace(BASE.fusion, dense_floor_rank=BASE.pool))
 
 
 def _variants() -> dict[str, Ranking]:
     v: dict[str, Ranking] = {"default": BASE, "before": OLD,
                              "before + counterparts 0.5": replace(OLD, counterpart_weight=0.5),
                              "... + 6 per document": replace(OLD, counterpart_weight=0.5, max_per_document=6),
-                             "... + document lift 0.2": replace(OLD, counterpart_weight=0.5, max_per_document=6, doc_weight=0.2),
-                             "... + feedback 3 docs (default)": BASE}
+                             "... + document lift 0.2": replace(OLD, counterpart_weight=0.5, max_per_document=6,
+                                                                doc_weight=0.2),
+                             "... + feedback 3 docs": replace(BASE, fusion=replace(BASE.fusion, dense_floor_rank=BASE.pool)),
+                             "... + dense scaled from its 50th best (default)": BASE}
     for w in (0.0, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0):
         v[f"counterparts {w}"] = replace(BASE, counterpart_weight=w)
     for pw in (0.5,):
         v[f"parts {pw}"] = replace(BASE, part_weight=pw)
     for dw in (0.3, 0.5):
-        v[f"weighted dense {dw}"] = replace(BASE, fusion=Fusion("weighted", dense_weight=dw))
+        v[f"weighted dense {dw}"] = replace(BASE, fusion=replace(BASE.fusion, dense_weight=dw))
+    for floor in (20, 30, 40, 60, 100):
+        v[f"dense scaled from its {floor}th best"] = replace(BASE, fusion=replace(BASE.fusion, dense_floor_rank=floor))
     for k in (10, 60):
         v[f"rrf k={k}"] = replace(BASE, fusion=Fusion("rrf", rrf_k=k))
     for k1 in (0.9, 1.2, 2.0):
@@ -73,8 +79,8 @@ def parse_variant(spec: str) -> Ranking:
         key, value = item.split("=")
         if key == "rrf_k":
             ranking = replace(ranking, fusion=Fusion("rrf", rrf_k=int(value)))
-        elif key == "dense_weight":
-            ranking = replace(ranking, fusion=Fusion("weighted", dense_weight=float(value)))
+        elif key in ("dense_weight", "dense_floor_rank"):
+            ranking = replace(ranking, fusion=replace(ranking.fusion, method="weighted", **{key: type(getattr(ranking.fusion, key))(value)}))
         else:
             kind = type(getattr(ranking, key))
             ranking = replace(ranking, **{key: value == "True" if kind is bool else kind(value)})

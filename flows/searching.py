@@ -26,7 +26,8 @@ def ranking_from_settings(settings: Settings) -> Any:
     from saksfinn.index.retrieval.ranking import Fusion, Ranking
 
     return Ranking(
-        fusion=Fusion(settings.search_fusion, rrf_k=settings.search_rrf_k, dense_weight=settings.search_dense_weight),
+        fusion=Fusion(settings.search_fusion, rrf_k=settings.search_rrf_k, dense_weight=settings.search_dense_weight,
+                      dense_floor_rank=settings.search_dense_floor_rank),
         counterpart_weight=settings.search_counterpart_weight,
         part_weight=settings.search_part_weight,
         k1=settings.search_bm25_k1,

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     search_fusion: Literal["weighted", "rrf"] = Field("weighted", description="how BM25 and dense scores combine")
     search_dense_weight: float = Field(0.4, ge=0.0, le=1.0, description="dense share of a weighted fusion")
     search_rrf_k: int = Field(60, ge=1, description="k of reciprocal rank fusion")
+    search_dense_floor_rank: int = Field(
+        50, ge=1, description="weighted fusion: dense scores are scaled from the n-th best (0) to the best (1)"
+    )
     search_counterpart_weight: float = Field(
         0.5, ge=0.0, le=1.0, description="weight of a query word's Nynorsk/Bokmål counterpart (its own form: 1)"
     )

@@ -12,7 +12,7 @@ from saksfinn.index.embedding.embed import HashEmbedder
 from saksfinn.index.retrieval.expansion import bm25_scores, feedback_weights, query_weights
 from saksfinn.index.retrieval.hits import is_twin, unique_texts
 from saksfinn.index.retrieval.lexical import LexicalIndex
-from saksfinn.index.retrieval.ranking import Ranking, lift_documents
+from saksfinn.index.retrieval.ranking import Fusion, Ranking, fuse, lift_documents
 from saksfinn.index.retrieval.search import SearchIndex
 from saksfinn.index.retrieval.written_standards import WORD_PAIRS, counterparts
 from saksfinn.models import Chunk, SearchFilters
@@ -130,6 +130,20 @@ def test_document_lift(weight, depth, want):
     docs = np.array([0, 1, 1, 1])
     keys = np.arange(4)
     assert [row for row, _ in lift_documents(ranked, docs, weight, depth, keys)] == want
+
+
+@pytest.mark.parametrize(
+    ("floor", "want"),
+    [
+        (3, [0, 1, 2]),  # scaled over the whole pool, one far-off row makes the top two alike: BM25 decides
+        (2, [1, 0, 2]),  # scaled from the 2nd best, row 1's dense lead counts
+    ],
+)
+def test_dense_scores_are_scaled_from_the_nth_best(floor, want):
+    channels = {"bm25": [(0, 4.0), (1, 3.6)], "dense": [(1, 0.90), (0, 0.89), (2, 0.70)]}
+    fused = fuse(channels, Fusion("weighted", dense_weight=0.4, dense_floor_rank=floor), np.arange(3))
+    assert [row for row, _ in fused] == want
+    assert all(score >= 0 for _, score in fused)
 
 
 LONG = ("Kommunedirektøren har lagt fram en egen politisk sak som skal gi nye retningslinjer for bruk av "
