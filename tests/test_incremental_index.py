@@ -1,6 +1,7 @@
 """Re-indexing in proportion to change: after any sequence of runs that add, change and
-withdraw chunks, the incrementally updated index (delta segments, tombstones, periodic
-compaction) answers every search exactly as a full rebuild of the same live chunks."""
+withdraw chunks, the incrementally updated index (delta segments, tombstones, tiered
+merges, compaction) answers every search exactly as a full rebuild of the same live
+chunks, with a bounded number of segments."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from saksfinn.index.embedding.embed import HashEmbedder
 from saksfinn.index.retrieval.lexical import Analyzer, LexicalIndex, WordCounts, resplit_words
 from saksfinn.index.retrieval.ranking import Ranking
 from saksfinn.index.retrieval.search import CURRENT, SEGMENT_PREFIX, Generation, NeedsRebuild, SearchIndex
+from saksfinn.index.retrieval.tiers import level, max_segments, plan_merges
 from saksfinn.models import Chunk, SearchFilters
 
 EMB = HashEmbedder(64)
@@ -52,7 +54,7 @@ runs = st.lists(
         st.lists(st.integers(0, 10**6), max_size=2),  # changed: withdrawn, and a new version added
     ),
     min_size=1,
-    max_size=6,
+    max_size=8,
 )
 
 
@@ -89,8 +91,8 @@ def assert_same_as_rebuild(inc_dir: Path, full_dir: Path, live: dict[str, Chunk]
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(first=st.lists(st.tuples(texts, st.integers(0, 2)), min_size=1, max_size=10), runs=runs,
-       fraction=st.sampled_from([0.2, 1.0, 100.0]))
-def test_any_sequence_of_runs_searches_as_a_full_rebuild(first, runs, fraction):
+       fraction=st.sampled_from([0.2, 1.0, 100.0]), factor=st.sampled_from([2, 3, 4]))
+def test_any_sequence_of_runs_searches_as_a_full_rebuild(first, runs, fraction, factor):
     with tempfile.TemporaryDirectory() as tmp:
         inc_dir, full_dir = Path(tmp) / "inc", Path(tmp) / "full"
         n = 0
@@ -118,7 +120,10 @@ def test_any_sequence_of_runs_searches_as_a_full_rebuild(first, runs, fraction):
                     fields = old.model_dump(exclude={"chunk_id", "text_hash"})
                     added.append(Chunk(**{**fields, "text": old.text + " endret", "start": n}))
                     n += 1
-            SearchIndex.update(inc_dir, added, removed, vectors, compact_fraction=fraction)
+            update = SearchIndex.update(inc_dir, added, removed, vectors, compact_fraction=fraction,
+                                        merge_factor=factor)
+            manifest = json.loads((update.folder / "manifest.json").read_text())
+            assert len(manifest["segments"]) <= max_segments(manifest["rows"], factor)  # queries read few segments
             for cid in removed:
                 live.pop(cid, None)
                 gone.add(cid)
@@ -157,19 +162,111 @@ def test_withdrawn_chunks_leave_statistics_and_results(tmp_path):
     gen.close()
 
 
-def test_compaction_when_deltas_exceed_the_fraction(tmp_path):
+def test_compaction_when_tombstones_exceed_the_fraction(tmp_path):
     before = [chunk(i, ["heltid", "kultur", str(i)], 0) for i in range(20)]
     SearchIndex.build(before, vectors(before), tmp_path)
-    small = SearchIndex.update(tmp_path, [chunk(50, ["skole"], 1)], [before[0].chunk_id], vectors)
-    assert not small.compacted  # 1 new row + 1 tombstone ≤ 20 % of 20
-    grown = SearchIndex.update(tmp_path, [chunk(51 + i, ["bygg"], 1) for i in range(3)], [], vectors)
-    assert grown.compacted  # 4 delta rows + 1 tombstone > 4
+    small = SearchIndex.update(tmp_path, [chunk(50, ["skole"], 1)], [c.chunk_id for c in before[:4]], vectors)
+    assert not small.compacted and small.segments == 2  # 4 tombstones ≤ 20 % of 21 rows
     gen = SearchIndex.open(tmp_path).current()
-    assert len(gen.segments) == 1 and gen.live is None and gen.count == 23
+    assert gen.size == 21 and gen.count == 17
+    gen.close()
+    grown = SearchIndex.update(tmp_path, [chunk(51, ["bygg"], 1)], [before[4].chunk_id], vectors)
+    assert grown.compacted  # 5 tombstones > 20 % of 22 rows: dropped, rows numbered anew
+    gen = SearchIndex.open(tmp_path).current()
+    assert len(gen.segments) == 1 and gen.live is None and gen.count == gen.size == 17
     gen.close()
     SearchIndex.prune(tmp_path, grace_seconds=0)
     manifest = json.loads((tmp_path / (tmp_path / CURRENT).read_text() / "manifest.json").read_text())
     assert [p.name for p in tmp_path.glob(f"{SEGMENT_PREFIX}*")] == manifest["segments"]  # old segments pruned
+
+
+@pytest.mark.parametrize(
+    ("sizes", "factor", "groups"),
+    [
+        ([100_000, 10_000, 10_000, 10_000], 4, [[0], [1], [2], [3]]),  # three deltas of one level: kept
+        ([100_000, 10_000, 10_000, 10_000, 10_000], 4, [[0], [1, 2, 3, 4]]),  # four: merged, the base untouched
+        # the fourth 40k segment of level 2 is made, so the four become one of level 3 (160k)
+        ([100_000, 40_000, 40_000, 40_000, 10_000, 10_000, 10_000, 10_000], 4, [[0], [1, 2, 3, 4, 5, 6, 7]]),
+        ([100_000, 160_000, 160_000, 160_000], 4, [[0, 1, 2, 3]]),  # the deltas reach the base: all rewritten
+        ([12, 30_000], 4, [[0, 1]]),  # a delta above its predecessor's level joins it
+        ([5, 5, 5], 4, [[0], [1], [2]]),
+        ([5, 5], 2, [[0, 1]]),
+        ([], 4, []),
+    ],
+)
+def test_tiered_merge_plan(sizes, factor, groups):
+    assert plan_merges(sizes, factor) == groups
+
+
+@settings(max_examples=200, deadline=None)
+@given(deltas=st.lists(st.integers(1, 50_000), min_size=1, max_size=60), base=st.integers(1, 500_000),
+       factor=st.integers(2, 6))
+def test_tiered_merges_keep_levels_falling_and_segments_bounded(deltas, base, factor):
+    sizes = [base]
+    for rows in deltas:
+        sizes.append(rows)
+        groups = plan_merges(sizes, factor)
+        assert [i for g in groups for i in g] == list(range(len(sizes)))  # neighbours only, order kept
+        sizes = [sum(sizes[i] for i in g) for g in groups]
+        levels = [level(r, factor) for r in sizes]
+        assert levels == sorted(levels, reverse=True)
+        assert all(levels.count(v) < factor for v in levels)
+        assert len(sizes) <= max_segments(sum(sizes), factor)
+
+
+def test_a_tiered_merge_keeps_rows_and_tombstones_and_grows_the_first_vector_index(tmp_path):
+    before = [chunk(i, ["heltid", "kultur", "skolebygg"], i % 3) for i in range(6)]
+    SearchIndex.build(before, vectors(before), tmp_path)
+    live = {c.chunk_id: c for c in before}
+    first = SearchIndex.update(tmp_path, [chunk(10, ["skole", "plan"], 1)], [before[1].chunk_id], vectors,
+                               merge_factor=3)
+    assert first.segments == 2 and first.merged == 0 and first.patched == 0
+    second = SearchIndex.update(tmp_path, [chunk(11, ["bygg"], 2), chunk(12, ["barnehage"], 0)], [], vectors,
+                                merge_factor=3)
+    assert second.patched == 6 - 1  # "bygg" is a word now: the live chunks saying "skolebygg" are patched
+    assert second.merged == 3 and second.segments == 1 and not second.compacted  # three segments of level 0
+    gen = SearchIndex.open(tmp_path).current()
+    assert gen.size == 9 and gen.count == 8 and not gen.live[1]  # rows kept their numbers, the tombstone stays
+    assert gen.lexical.patch is None  # folded into the merged postings
+    assert gen.segments[0].dense.size == 9
+    gen.close()
+    live.pop(before[1].chunk_id)
+    live.update({c.chunk_id: c for c in (chunk(10, ["skole", "plan"], 1), chunk(11, ["bygg"], 2),
+                                         chunk(12, ["barnehage"], 0))})
+    assert_same_as_rebuild(tmp_path, tmp_path.parent / "full", live, {before[1].chunk_id})
+
+
+def test_a_merge_killed_midway_leaves_the_old_generation_current(tmp_path, monkeypatch):
+    from saksfinn.index.retrieval import updating
+
+    before = [chunk(i, ["heltid"], 0) for i in range(4)]
+    first = SearchIndex.build(before, vectors(before), tmp_path)
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(updating.LexicalSegment, "save", crash)  # inside the merged segment's temporary folder
+    with pytest.raises(KeyboardInterrupt):
+        SearchIndex.update(tmp_path, [chunk(20, ["kultur"], 0)], [], vectors, merge_factor=2)
+    assert (tmp_path / CURRENT).read_text() == first.name and not list(tmp_path.glob(".building-*"))
+
+
+def test_a_vector_index_grows_incrementally_and_a_flat_one_becomes_a_graph():
+    from saksfinn.index.retrieval.dense import DenseIndex
+
+    rng = np.random.default_rng(3)
+    v = rng.standard_normal((400, 32)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    graph = DenseIndex.build(v[:300], hnsw_threshold=100)
+    grown = graph.extend(v[300:], np.arange(300, 400), hnsw_threshold=100)
+    assert grown.kind == "hnsw" and grown.size == 400 and len(grown.vectors) == 400
+    _, ids = grown.search(v[350:360], 1)
+    assert (ids[:, 0] == np.arange(350, 360)).all()  # the added vectors are found
+    flat = DenseIndex.build(v[:60], hnsw_threshold=100)
+    assert flat.extend(v[60:80], np.arange(60, 80), hnsw_threshold=100).kind == "flat"
+    rebuilt = DenseIndex.build(v[:60], hnsw_threshold=100).extend(v[60:], np.arange(60, 400), hnsw_threshold=100)
+    assert rebuilt.kind == "hnsw" and rebuilt.size == 400
+    np.testing.assert_array_equal(rebuilt.ids, np.arange(400))
 
 
 def test_no_change_keeps_the_generation_and_kind_mismatch_asks_for_a_rebuild(tmp_path):

@@ -91,13 +91,14 @@ class DenseIndex:
         if vectors.ndim != 2:
             raise ValueError(f"vectors must be 2-d, got shape {vectors.shape}")
         n, dim = vectors.shape
-        if n >= hnsw_threshold and n >= compact_threshold and n:
+        kind = kind_for(n, hnsw_threshold=hnsw_threshold, compact_threshold=compact_threshold)
+        if kind == "hnsw-sq8":
             index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, m, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = ef_construction
             index.hnsw.efSearch = HNSW_EF_SEARCH
             sample = vectors if n <= SQ_TRAIN_MAX else vectors[np.random.default_rng(0).choice(n, SQ_TRAIN_MAX, replace=False)]
             index.train(sample)
-        elif n >= hnsw_threshold:
+        elif kind == "hnsw":
             index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = ef_construction
             index.hnsw.efSearch = HNSW_EF_SEARCH
@@ -115,6 +116,33 @@ class DenseIndex:
         if isinstance(index, faiss.IndexHNSWSQ):
             vectors = vectors.astype(np.float16)  # for exact filtered searches; half the disk and page cache
         return cls(index, vectors, ids)
+
+    def extend(
+        self, vectors: np.ndarray, ids: np.ndarray, *, hnsw_threshold: int = HNSW_THRESHOLD,
+        compact_threshold: int = COMPACT_THRESHOLD,
+    ) -> DenseIndex:
+        """This index plus ``vectors`` named ``ids``, as :meth:`build` would index them all.
+
+        While the kind :meth:`build` would pick for the new size is this index's, the
+        vectors are added to it (an HNSW graph grows incrementally: each new vector is
+        linked in, the others are not indexed again), so the cost follows the new
+        vectors; otherwise (a flat index grown past the HNSW threshold) all are built
+        again. The faiss object is changed in place: extend an index loaded for that
+        (:meth:`load`), whose files stay as they were."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(ids), -1)
+        ids = np.concatenate([self.ids, np.asarray(ids, dtype=np.int64)])
+        n = self.size + len(vectors)
+        if kind_for(n, hnsw_threshold=hnsw_threshold, compact_threshold=compact_threshold) != self.kind:
+            matrix = np.concatenate([np.asarray(self.vectors, dtype=np.float32), vectors])
+            return DenseIndex.build(matrix, ids, hnsw_threshold=hnsw_threshold, compact_threshold=compact_threshold)
+        if len(vectors):
+            faiss.omp_set_num_threads(_BUILD_THREADS)
+            try:
+                self._index.add(vectors)
+            finally:
+                faiss.omp_set_num_threads(1)
+        stored = np.concatenate([np.asarray(self.vectors), vectors.astype(self.vectors.dtype)])
+        return DenseIndex(self._index, stored, ids)
 
     def search(
         self, qvecs: np.ndarray, k: int, *, rows: np.ndarray | None = None, exclude: np.ndarray | None = None
@@ -163,6 +191,13 @@ class DenseIndex:
         index = faiss.read_index(str(folder / _INDEX_FILE))
         vectors = np.load(folder / _VECTORS_FILE, mmap_mode="r")
         return cls(index, vectors, np.load(folder / _IDS_FILE))
+
+
+def kind_for(n: int, *, hnsw_threshold: int = HNSW_THRESHOLD, compact_threshold: int = COMPACT_THRESHOLD) -> str:
+    """The kind :meth:`DenseIndex.build` gives ``n`` vectors."""
+    if n and n >= hnsw_threshold and n >= compact_threshold:
+        return "hnsw-sq8"
+    return "hnsw" if n >= hnsw_threshold else "flat"
 
 
 def _exact_subset(vectors: np.ndarray, q: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -354,6 +354,13 @@ class TermPatch:
         return TermPatch([*self.terms, *terms], np.concatenate([self.rows, rows]), np.concatenate([self.dtf, dtf]),
                          np.concatenate([self.len_rows, len_rows]), np.concatenate([self.dlen, dlen]))
 
+    def outside(self, start: int, stop: int) -> TermPatch:
+        """This patch less its changes to rows ``start .. stop-1`` (folded into a segment)."""
+        keep = (self.rows < start) | (self.rows >= stop)
+        keep_len = (self.len_rows < start) | (self.len_rows >= stop)
+        return TermPatch(np.asarray(self.terms, dtype=object)[keep], self.rows[keep], self.dtf[keep],
+                         self.len_rows[keep_len], self.dlen[keep_len])
+
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         span = self.by_term.get(term)
         return None if span is None else (self.rows[span[0] : span[1]], self.dtf[span[0] : span[1]])

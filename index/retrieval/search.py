@@ -32,6 +32,7 @@ from saksfinn.index.retrieval.ranking import (
     DEFAULT_FUSION, Fusion, Ranking, bm25_pool, dense_pool, diversify, fuse, lift_documents,
 )
 from saksfinn.index.retrieval.expansion import query_weights
+from saksfinn.index.retrieval.tiers import MERGE_FACTOR
 from saksfinn.index.retrieval.updating import COMPACT_FRACTION, IndexUpdate, NeedsRebuild, apply_update
 from saksfinn.models.chunk import Chunk, Hit, SearchFilters
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
@@ -90,18 +91,22 @@ class SearchIndex:
         vectors: Callable[[Sequence[Chunk]], np.ndarray] | None,
         *,
         compact_fraction: float = COMPACT_FRACTION,
+        merge_factor: int = MERGE_FACTOR,
     ) -> IndexUpdate:
         """Make current a generation holding the current one's chunks less ``removed``
         (chunk ids) plus ``added``, at a cost that follows the change.
 
-        The new chunks go into a new delta segment (BM25 postings and an exact vector
-        index of their own); removed chunks become tombstones. Where the vocabulary change
+        The new chunks go into a new delta segment (BM25 postings and a vector index of
+        their own); removed chunks become tombstones. Where the vocabulary change
         makes a word of older chunks split differently (a compound whose part is now
         known), their term frequencies and lengths are patched from the segments' word
         postings (:class:`TermPatch`), so every live chunk is indexed as a full rebuild
-        would index it, without reading it again. When delta rows plus tombstones exceed
-        ``compact_fraction`` of the base segment, the segments are merged into one instead
-        (:func:`merge_segments`: no chunk is analysed again). An index of an older format, or with
+        would index it, without reading it again. Segments are then merged by the tiered
+        policy (:mod:`~saksfinn.index.retrieval.tiers`, ``merge_factor`` segments of one
+        level at a time: :func:`append_segments`, rows keep their numbers and the first
+        segment's vector index grows); when tombstones exceed ``compact_fraction`` of the
+        rows, all segments become one with the tombstones dropped instead
+        (:func:`merge_segments`). No chunk is analysed again. An index of an older format, or with
         (no) vectors where ``vectors`` says otherwise, raises :class:`NeedsRebuild`.
         ``vectors`` gives the vectors of any chunks (``None``: BM25 only).
         """
@@ -117,7 +122,7 @@ class SearchIndex:
                 gen.close()
             raise NeedsRebuild("no current generation of this kind")
         try:
-            return apply_update(out_dir, gen, added, removed, vectors, compact_fraction)
+            return apply_update(out_dir, gen, added, removed, vectors, compact_fraction, merge_factor)
         finally:
             gen.close()
 

@@ -1,11 +1,19 @@
-"""Updating a generation at the cost of what changed, and compacting it.
+"""Updating a generation at the cost of what changed, and merging its segments.
 
-:func:`apply_update` adds a delta segment with the new chunks and tombstones the removed
-ones; when deltas and tombstones outgrow :data:`COMPACT_FRACTION` of the base segment
-it merges them into one segment (:func:`merge_segments`) without reading any chunk again.
-BM25 statistics are taken over the live rows at query time and ties are broken by chunk
-id, so an updated index answers exactly as a full rebuild of the same chunks
-(property-tested; dense search over an HNSW base segment is approximate in both).
+:func:`apply_update` writes the new chunks as a delta segment and tombstones the removed
+ones, then merges segments by the tiered policy of :mod:`~saksfinn.index.retrieval.tiers`:
+small deltas with each other, the big base segment only when the deltas together have
+grown to its size. A merge (:func:`append_segments`) lays the segments' rows end to end
+as they were — row numbers do not change, withdrawn rows stay as tombstones — so the
+first segment's vector index is kept and the others' vectors are added to it (an HNSW
+graph grows incrementally), postings are concatenated with the term patch of those rows
+folded in, and chunk records are copied in SQLite: the cost follows the merged deltas.
+Only when tombstones outgrow :data:`COMPACT_FRACTION` of the rows are they dropped:
+every segment becomes one with rows numbered anew and its vector index built again
+(:func:`merge_segments`). No chunk is read or analysed again in either. BM25 statistics
+are taken over the live rows at query time and ties are broken by chunk id, so an
+updated index answers exactly as a full rebuild of the same chunks (property-tested;
+dense search over an HNSW segment is approximate in both).
 """
 
 from __future__ import annotations
@@ -21,13 +29,15 @@ import numpy as np
 
 from saksfinn.index.retrieval.dense import DenseIndex
 from saksfinn.index.retrieval.generation import (
-    SEGMENT_INFO, SEGMENT_PREFIX, Generation, lexical_text, segment_info, stamp, write_generation, write_meta, write_segment,
+    SEGMENT_INFO, SEGMENT_PREFIX, Generation, Segment, lexical_text, segment_info, stamp, write_generation, write_meta,
+    write_segment,
 )
 from saksfinn.index.retrieval.lexical import Analyzer, LexicalSegment, TermPatch, WordCounts, build_postings, resplit_words
+from saksfinn.index.retrieval.tiers import MERGE_FACTOR, plan_merges
 from saksfinn.models.chunk import Chunk
 from saksfinn.models.errors import SaksfinnError
 
-COMPACT_FRACTION = 0.2  # delta rows + tombstones above this share of the base: one segment again
+COMPACT_FRACTION = 0.2  # tombstones above this share of the rows: renumbered into one segment
 
 
 class NeedsRebuild(SaksfinnError):
@@ -37,12 +47,12 @@ class NeedsRebuild(SaksfinnError):
 @dataclass(frozen=True)
 class IndexUpdate:
     folder: Path  # the generation now current
-    compacted: bool  # rebuilt into one segment
+    compacted: bool  # tombstones dropped: rebuilt into one segment
     added: int
     removed: int
     patched: int  # old chunks whose terms were patched: the vocabulary change splits a word of theirs anew
-
-
+    merged: int = 0  # segments (the new delta included) merged by the tiered policy
+    segments: int = 1  # segments of the new generation
 
 
 def apply_update(
@@ -52,34 +62,109 @@ def apply_update(
     removed: Collection[str],
     vectors: Callable[[Sequence[Chunk]], np.ndarray] | None,
     fraction: float,
+    merge_factor: int = MERGE_FACTOR,
 ) -> IndexUpdate:
     live = gen.live_rows()
     row_of = {gen.chunk_ids[r]: int(r) for r in live}
     gone = sorted({row_of[c] for c in removed if c in row_of})
     fresh = list({c.chunk_id: c for c in added if c.chunk_id not in row_of}.values())
     if not gone and not fresh:
-        return IndexUpdate(gen.folder, compacted=False, added=0, removed=0, patched=0)
+        return IndexUpdate(gen.folder, compacted=False, added=0, removed=0, patched=0, segments=len(gen.segments))
     old_words = WordCounts.load(gen.words)
     words = old_words.copy()
     words.remove(lexical_text(c) for c in gen.chunks(gone))
     words.add(lexical_text(c) for c in fresh)
-    base = gen.segments[0].rows
     dead = np.union1d(np.flatnonzero(~gen.live) if gen.live is not None else np.zeros(0, dtype=np.int64),
                       np.asarray(gone, dtype=np.int64)).astype(np.int64)
     count = gen.count - len(gone) + len(fresh)
     old_analyzer, analyzer = gen.lexical.analyzer, Analyzer(words.vocabulary())
     patch, patched = resplit_patch(gen, old_analyzer, analyzer, old_words, words, dead)
-    new_chunks = list(fresh)
-    analysed = [analyzer.analyze(lexical_text(c)) for c in new_chunks]
-    if gen.size - base + len(fresh) + len(dead) > fraction * base:
-        folder = merge_segments(out_dir, gen, dead, patch, new_chunks, analysed, vectors(new_chunks) if vectors else None,
-                        words, count)
-        return IndexUpdate(folder, compacted=True, added=len(fresh), removed=len(gone), patched=patched)
-    segment = write_segment(out_dir, new_chunks, analysed, vectors(new_chunks) if vectors else None, gen.size)
-    if segment["dim"] != gen.dim:
-        raise ValueError(f"vectors have dimension {segment['dim']}, the index has {gen.dim}")
-    folder = write_generation(out_dir, [*map(segment_info, gen.segments), segment], dead, words, count, patch)
-    return IndexUpdate(folder, compacted=False, added=len(fresh), removed=len(gone), patched=patched)
+    analysed = [analyzer.analyze(lexical_text(c)) for c in fresh]
+    fresh_vectors = None
+    if vectors is not None and fresh:
+        fresh_vectors = np.asarray(vectors(fresh), dtype=np.float32).reshape(len(fresh), -1)
+        if gen.dim is not None and fresh_vectors.shape[1] != gen.dim:
+            raise ValueError(f"vectors have dimension {fresh_vectors.shape[1]}, the index has {gen.dim}")
+    if len(dead) > fraction * (gen.size + len(fresh)):
+        folder = merge_segments(out_dir, gen, dead, patch, fresh, analysed, fresh_vectors, words, count)
+        return IndexUpdate(folder, compacted=True, added=len(fresh), removed=len(gone), patched=patched,
+                           merged=len(gen.segments) + bool(fresh))
+    sizes = [seg.rows for seg in gen.segments] + ([len(fresh)] if fresh else [])
+    infos: list[dict] = []
+    merged = 0
+    for group in plan_merges(sizes, merge_factor):
+        segs = [gen.segments[i] for i in group if i < len(gen.segments)]
+        with_fresh = group[-1] == len(gen.segments)
+        if len(group) == 1 and not with_fresh:
+            infos.append(segment_info(segs[0]))
+        elif not segs:
+            infos.append(write_segment(out_dir, fresh, analysed, fresh_vectors, gen.size))
+        else:
+            infos.append(append_segments(out_dir, gen, segs, dead, patch, fresh if with_fresh else [],
+                                         analysed if with_fresh else [], fresh_vectors if with_fresh else None))
+            patch = patch.outside(segs[0].offset, segs[-1].offset + segs[-1].rows)
+            merged += len(group)
+    folder = write_generation(out_dir, infos, dead, words, count, patch)
+    return IndexUpdate(folder, compacted=False, added=len(fresh), removed=len(gone), patched=patched, merged=merged,
+                       segments=len(infos))
+
+
+def append_segments(out_dir: Path, gen: Generation, segs: Sequence[Segment], dead: np.ndarray, patch: TermPatch,
+                    fresh: Sequence[Chunk], analysed: Sequence[tuple[list[str], list[str]]],
+                    fresh_vectors: np.ndarray | None) -> dict:
+    """Neighbouring segments ``segs`` (and the new chunks after them) as one segment whose
+    rows keep their numbers: chunk records copied in SQLite (tombstoned rows too, so rows
+    stay where they were), postings concatenated with the term patch of these rows folded
+    in and the tombstones' postings dropped, and the first segment's vector index extended
+    by the others' vectors (:meth:`DenseIndex.extend`) — the cost follows the rows after
+    the first segment, except for a flat index grown into an HNSW graph."""
+    start = segs[0].offset
+    stop = segs[-1].offset + segs[-1].rows  # the first new row, when there are new chunks
+    n = stop - start + len(fresh)
+    new_row = np.full(gen.size, -1, dtype=np.int64)
+    new_row[start:stop] = np.arange(stop - start)
+    new_row[dead] = -1  # their postings go; their rows stay (tombstones)
+    name = f"{SEGMENT_PREFIX}{stamp()}"
+    tmp = out_dir / f".building-{name}"
+    tmp.mkdir()
+    try:
+        copies = []
+        for seg in segs:
+            own = np.full(gen.size, -1, dtype=np.int64)
+            own[seg.offset : seg.offset + seg.rows] = np.arange(seg.offset, seg.offset + seg.rows)
+            copies.append((seg.folder / "meta.sqlite", own))
+        write_meta(tmp / "meta.sqlite", fresh, stop, copy=copies)
+        lengths = np.zeros(n, dtype=np.int32)
+        raw = np.concatenate([np.asarray(seg.lexical.lengths, dtype=np.int64) for seg in segs])
+        inside = (patch.len_rows >= start) & (patch.len_rows < stop)
+        raw[patch.len_rows[inside] - start] += patch.dlen[inside].astype(np.int64)
+        lengths[: stop - start] = raw
+        lengths[stop - start :] = [max(1, len(a[0])) for a in analysed]
+        terms, indptr, rows, tf = merged_postings(
+            [(seg.lexical.terms, seg.lexical.indptr, seg.lexical.rows, seg.lexical.tf, seg.offset) for seg in segs],
+            patch, new_row, [a[0] or [""] for a in analysed], stop - start)
+        wterms, windptr, wrows, wtf = merged_postings(
+            [(seg.lexical.words, seg.lexical.w_indptr, seg.lexical.w_rows, seg.lexical.w_tf, seg.offset) for seg in segs],
+            None, new_row, [a[1] for a in analysed], stop - start)
+        LexicalSegment(terms, indptr, rows, tf, lengths, wterms, windptr, wrows, wtf).save(tmp / "lexical")
+        dense = None
+        if segs[0].has_dense:
+            dense = DenseIndex.load(segs[0].folder / "dense")
+            later = [np.asarray(seg.dense_vectors(), dtype=np.float32) for seg in segs[1:]]
+            if fresh_vectors is not None and len(fresh):
+                later.append(np.asarray(fresh_vectors, dtype=np.float32))
+            if later:
+                matrix = np.concatenate(later)
+                dense = dense.extend(matrix, np.arange(start + segs[0].rows, start + n, dtype=np.int64))
+            dense.save(tmp / "dense")
+        info = {"name": name, "offset": start, "rows": n, "dim": dense.dim if dense else None,
+                "dense_kind": dense.kind if dense else None}
+        (tmp / SEGMENT_INFO).write_text(json.dumps(info))
+        os.replace(tmp, out_dir / name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return info
 
 
 def merge_segments(out_dir: Path, gen: Generation, dead: np.ndarray, patch: TermPatch, fresh: Sequence[Chunk],
@@ -120,14 +205,14 @@ def merge_segments(out_dir: Path, gen: Generation, dead: np.ndarray, patch: Term
              for seg in gen.segments], None, new_row, [a[1] for a in analysed], len(keep))
         LexicalSegment(terms, indptr, rows, tf, lengths, wterms, windptr, wrows, wtf).save(tmp / "lexical")
         dense = None
-        if fresh_vectors is not None:
+        if gen.dense:
             # keep is in chunk-id order, not segment order: gather each row from its segment
             where = np.searchsorted(gen.offsets, keep, side="right") - 1
-            matrix = np.zeros((n, gen.dim or fresh_vectors.shape[1]), dtype=np.float32)
+            matrix = np.zeros((n, gen.dim), dtype=np.float32)
             for i, seg in enumerate(gen.segments):
                 sel = np.flatnonzero(where == i)
                 matrix[sel] = np.asarray(seg.dense_vectors()[keep[sel] - seg.offset], dtype=np.float32)
-            if len(fresh):
+            if fresh_vectors is not None:
                 matrix[len(keep) :] = np.asarray(fresh_vectors, dtype=np.float32).reshape(len(fresh), -1)
             dense = DenseIndex.build(matrix, np.arange(n, dtype=np.int64))
             dense.save(tmp / "dense")
@@ -168,7 +253,7 @@ def merged_postings(
     k, r, tf = np.concatenate(keys), np.concatenate(rows), np.concatenate(tfs)
     ok = r >= 0
     k, r, tf = k[ok], r[ok], tf[ok]
-    span = int(new_row.max(initial=-1)) + 1 + len(fresh) + 1
+    span = max(int(new_row.max(initial=-1)) + 1, first_fresh + len(fresh)) + 1
     pair, inverse = np.unique(k * span + r, return_inverse=True)
     total = np.bincount(inverse.ravel(), weights=tf)
     pair, total = pair[total > 0], total[total > 0]
