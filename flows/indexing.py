@@ -4,8 +4,8 @@ The index records the fingerprint (count + hash of chunk ids) of the chunk set i
 built from. After every run — and after a crash — the fingerprint is compared with the
 store. When they differ, the chunks that came and went are found by comparing the
 store's chunk ids with the current index generation's, and only those are indexed
-(:meth:`SearchIndex.update`: a delta segment and tombstones, compacted into one
-segment now and then) into a new generation swapped in atomically. A full rebuild
+(:meth:`SearchIndex.update`: a delta segment and tombstones, segments merged by a
+tiered policy) into a new generation swapped in atomically. A full rebuild
 happens when there is no index yet, when the model, embedder or index format changed,
 or with ``force``. Embeddings come from the cache, so only new chunk texts cost model
 time.
