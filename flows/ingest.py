@@ -42,6 +42,7 @@ from saksfinn.flows.indexing import ensure_index
 from saksfinn.flows.lock import run_lock
 from saksfinn.flows.report import write_report
 from saksfinn.flows.fetch import Fetched, gather_sources
+from saksfinn.flows.twins import settle_twins
 from saksfinn.index.storage.lifecycle import settle
 from saksfinn.index.storage.store import OSLO, Store
 from saksfinn.models import IngestRun, SourceOutcome
@@ -171,6 +172,7 @@ def withdraw_task(found: Fetched, settings: Settings, run_id: str) -> list[Sourc
         found.present, store, run_id, folders=found.folders, listings=found.listings, gone=found.gone
     )
     settle(store)  # one current version per source: supersede, withdraw, promote, restore
+    settle_twins(store)  # one searched document per content: the others are its alternate formats
     return failed + withdrawn
 
 

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from saksfinn.flows.reasons import in_norwegian
 from saksfinn.index.storage.store import Store
+from saksfinn.index.storage.twins import alternates
 from saksfinn.models.errors import StoreError
 from saksfinn.models.findings import is_model_extractor
 
@@ -154,9 +155,12 @@ def render_document(store: Store, ref: str, console: Console) -> None:
         ("Saksbehandler", meta.get("saksbehandler")), ("Sider", row.get("pages")),
         ("Status", _status_line(row, full=not console.is_terminal)),
         ("Temaer", ", ".join(row.get("themes") or []) or None),
+        ("Søkes som", row.get("twin_of")),
     ):
         if value:
             console.print(f"  {label}: {value}", highlight=False, markup=False)
+    for alt in alternates(store, document_id):
+        console.print(f"  Annet format: {alt['source']} ({alt['document_id']})", highlight=False, markup=False)
     for m in meta.get("meetings") or []:
         console.print(f"  Møte: {m.get('body')} {m.get('date') or ''} {m.get('case_ref') or ''}", highlight=False)
     findings = store.findings(document_id=document_id)
@@ -204,8 +208,9 @@ def document_json(store: Store, ref: str) -> dict[str, Any]:
     every finding in full (the records as stored, never shortened)."""
     document_id = resolve_document(store, ref)
     row = store.document_row(document_id) or {}
-    skip = {"file_path"}
+    skip = {"file_path", "signature"}
     out = {k: v for k, v in row.items() if k not in skip}
     out["themes"] = list(row.get("themes") or ())
+    out["alternates"] = [a["document_id"] for a in alternates(store, document_id)]
     out["findings"] = [f.model_dump(mode="json") for f in store.findings(document_id=document_id)]
     return out

@@ -3,7 +3,9 @@ delete / restore / duplicate / rename / corrupt between runs (and a run SIGKILLe
 random moment), the next run leaves exactly the current versions of the present,
 readable sources reachable — through search, export, `status` counts, the overview
 charts and saved searches — nothing of a superseded or withdrawn version, and a second
-run changes nothing.
+run changes nothing. Two versions of the same body (they differ in a reference word)
+are twins: no two searchable documents are twins, and every current version is either
+searchable or an alternate format of a searchable twin.
 
 Runs on SQLite and on a real PostgreSQL server (tests/postgres.py). Examples and steps
 are kept small (each step is a real ingestion); raise ``SAKSFINN_PROPERTY_EXAMPLES`` to
@@ -26,6 +28,7 @@ from hypothesis import HealthCheck, Phase, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 from sqlalchemy import select
 
+from saksfinn.extractors import twins as detect
 from saksfinn.flows.ingest import run_ingest
 from saksfinn.flows.searching import Searcher
 from saksfinn.flows.status import collect_status
@@ -213,12 +216,33 @@ class Lifecycle(RuleBasedStateMachine):
         assert counts["failed"] == failing, f"still-failing sources must count as failed: {counts}"
         self.check_reachable(second)
 
+    def _twins(self) -> tuple[set[str], dict[str, str], dict[str, list[int]]]:
+        """(searchable ids, {alternate: the one searched}, signatures) of the live documents."""
+        d = t.documents.c
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(select(d.document_id, d.twin_of, d.signature).where(d.status.in_(
+                ["ingested", "partial", "needs_ocr"]))).all()
+        searchable = {r[0] for r in rows if r[1] is None}
+        return searchable, {r[0]: r[1] for r in rows if r[1] is not None}, {r[0]: r[2] or [] for r in rows}
+
     def check_reachable(self, run) -> None:  # noqa: ANN001
         expected = self.expected()
+        searchable, twin_of, signatures = self._twins()
+        assert searchable | set(twin_of) == expected, "live documents != current versions"
         live = {r["document_id"] for r in self.store.documents()}
-        assert live == expected, f"live documents {sorted(live)} != current versions {sorted(expected)}"
+        assert live == searchable, "store.documents() lists an alternate format"
+        for alternate, canonical in twin_of.items():
+            assert canonical in searchable, f"{alternate} is an alternate of {canonical}, which is not searched"
+            group = [canonical] + [a for a, c in twin_of.items() if c == canonical and a != alternate]
+            assert any(detect.similarity(signatures[alternate], signatures[g]) >= detect.THRESHOLD for g in group), (
+                f"{alternate} is no twin of any document of its group")
+        ordered = sorted(searchable)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                assert detect.similarity(signatures[a], signatures[b]) < detect.THRESHOLD, f"{a} and {b} are twins, both searched"
+        expected = searchable
         chunk_docs = self._index_documents()
-        assert chunk_docs == expected, "the index holds other documents than the current versions"
+        assert chunk_docs == expected, "the index holds other documents than the searchable current versions"
         exported = {row["document_id"] for row in finding_rows(self.store, ExportFilters())}
         assert exported <= expected, "export reaches a non-current version"
         assert exported or not expected, "export lost the current versions' findings"
@@ -238,6 +262,8 @@ class Lifecycle(RuleBasedStateMachine):
             assert hits <= expected, f"search for {word} reaches a non-current version"
             if doc_id in expected:
                 assert doc_id in hits, f"search for {word} misses the current version holding it"
+            if doc_id in twin_of:
+                assert doc_id not in hits, f"search for {word} finds an alternate format"
 
     def _index_documents(self) -> set[str]:
         ids = set(index_chunk_ids(self.settings.home))

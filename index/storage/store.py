@@ -198,6 +198,7 @@ class Store:
             "reader_version": reader_version,
             "findings_version": findings_version,
             "ingested_at": now(),
+            "signature": None,  # its text may have changed (a new reader): twins.settle_twins signs it again
         }
         if file_path is not None:
             row["file_path"] = file_path.name
@@ -368,7 +369,7 @@ class Store:
         """Document rows (live ones unless ``include_retired`` or a ``status`` is given)."""
         query = select(t.documents).order_by(t.documents.c.municipality, t.documents.c.title)
         if not include_retired and where.get("status") is None:
-            query = query.where(t.documents.c.status.in_(LIVE))
+            query = query.where(t.documents.c.status.in_(LIVE), t.documents.c.twin_of.is_(None))
         for key, value in where.items():
             if value is not None:
                 query = query.where(getattr(t.documents.c, key) == value)
@@ -409,7 +410,7 @@ class Store:
         if document_id:
             query = query.where(t.votes.c.document_id == document_id)
         else:
-            query = query.where(docs.status.in_(LIVE))
+            query = query.where(docs.status.in_(LIVE), docs.twin_of.is_(None))
         if case_ref:
             query = query.where(t.votes.c.case_ref == case_ref)
         with self.engine.connect() as conn:
@@ -419,7 +420,9 @@ class Store:
             ]
 
     def _live_ids(self) -> Any:
-        return select(t.documents.c.document_id).where(t.documents.c.status.in_(LIVE))
+        """Searchable documents: live, and no alternate format of another (``twin_of``)."""
+        docs = t.documents.c
+        return select(docs.document_id).where(docs.status.in_(LIVE), docs.twin_of.is_(None))
 
     def iter_chunks(self) -> Iterator[Chunk]:
         """The chunks of live documents — exactly what the search index must hold."""
@@ -483,7 +486,7 @@ class Store:
         col = getattr(t.documents.c, column)
         query = select(col, func.count()).group_by(col)
         if not include_retired:
-            query = query.where(t.documents.c.status.in_(LIVE))
+            query = query.where(t.documents.c.status.in_(LIVE), t.documents.c.twin_of.is_(None))
         with self.engine.connect() as conn:
             rows = conn.execute(query)
             return {str(k) if k is not None else "ukjent": n for k, n in rows}

@@ -58,6 +58,10 @@ documents = Table(
     Column("reader_version", String(32)),
     Column("findings_version", String(128)),
     Column("ingested_at", DateTime(timezone=True)),
+    # near-duplicates (index/storage/twins.py): the MinHash of its text, and the live
+    # document it is an alternate format of (None: it is searched itself)
+    Column("signature", JSON),
+    Column("twin_of", String(64), index=True),
 )
 
 sources = Table(
@@ -166,6 +170,7 @@ Index("ix_sources_status", sources.c.status)
 
 
 ADDED_COLUMNS: dict[str, tuple[Column, ...]] = {
-    "documents": (documents.c.read_status, documents.c.superseded_by, documents.c.retired_at),
+    "documents": (documents.c.read_status, documents.c.superseded_by, documents.c.retired_at,
+                  documents.c.signature, documents.c.twin_of),
     "sources": (sources.c.failing_since,),
 }

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
+from saksfinn.index.storage.twins import alternates
 from saksfinn.models import AnyFinding, DocumentMeta, Hit
 from saksfinn.web.data import checked, filtered_rows, page_of
 from saksfinn.web.params import DOCUMENT_ID, FindingParams, SearchParams
@@ -55,6 +56,8 @@ class DocumentOut(BaseModel):
     themes: list[str]
     meta: DocumentMeta
     findings: list[AnyFinding]
+    twin_of: str | None = Field(None, description="dokumentet som søkes i stedet for dette (samme sak i et annet format)")
+    alternates: list[str] = Field(default_factory=list, description="andre formater av samme sak (dokument-id)")
 
 
 class FindingRow(BaseModel):
@@ -131,6 +134,8 @@ def api_document(
         "meta": row.get("meta") or {},
         "file_url": f"/files/{document_id}",
         "findings": state.store.findings(document_id=document_id),
+        "twin_of": row.get("twin_of"),
+        "alternates": [a["document_id"] for a in alternates(state.store, document_id)],
     }
 
 

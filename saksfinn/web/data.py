@@ -92,6 +92,7 @@ class DocumentView:
     groups: list[tuple[str, str, list[Any]]]  # (key, Norwegian label, findings)
     sections: list[Any] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)  # versions of the same source, oldest first
+    alternates: list[dict[str, Any]] = field(default_factory=list)  # twins: the same case in another format
 
 
 def document_view(store: Store, document_id: str) -> DocumentView | None:
@@ -110,9 +111,10 @@ def document_view(store: Store, document_id: str) -> DocumentView | None:
     except (ValueError, KeyError):  # a stored record this version cannot read: show the rest
         sections = []
     from saksfinn.index.storage.lifecycle import history
+    from saksfinn.index.storage.twins import alternates
 
     return DocumentView(row=row, meta=row.get("meta") or {}, findings=findings, groups=groups, sections=sections,
-                        history=history(store, document_id))
+                        history=history(store, document_id), alternates=alternates(store, document_id))
 
 
 # ---- overview -----------------------------------------------------------------------------
