@@ -62,9 +62,15 @@ _COUNTY_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 _NAME_WORD = r"[A-ZÆØÅÁČĐŊŠŦŽ][\wæøåáčđŋšŧžÆØÅ'-]*"
-_CANDIDATE = re.compile(
+_CANDIDATE = re.compile(  # the name and "kommune" on one line, or the name alone on the line above it (plan maps)
     rf"((?:{_NAME_WORD})(?:[ -](?:{_NAME_WORD}|og|i))*)[ \t]+(?:kommune|KOMMUNE|Kommune|kommunes|komune)\b"
+    rf"|(?m:^[ \t]*((?:{_NAME_WORD})(?:[ -]{_NAME_WORD})?)[ \t]*\n[ \t]*(?:kommune|KOMMUNE|Kommune)\b)"
 )
+_LABEL = re.compile(rf"(?m)^[ \t]*(?:KOMMUNE|Kommune)[ \t]*:[ \t]*((?:{_NAME_WORD})(?:[ -]{_NAME_WORD})?)[ \t]*$")
+"""A form field: "KOMMUNE : Bø" (reguleringsbestemmelser, plan headers)."""
+_TYPO_MIN = 7
+"""A name before "kommune" that is no municipality but one letter off a name this long or longer
+is read as that name ("Kristansand kommune")."""
 _COUNCIL = re.compile(
     rf"\b(?:[Kk]ommunestyret|[Bb]ystyret|[Ff]ormannskapet|[Ff]ormannskapsmøtet)[ \t]+i[ \t]+((?:{_NAME_WORD})(?:[ -]{_NAME_WORD})?)"
 )
@@ -135,14 +141,53 @@ def _longest_suffix(words: list[str]) -> str | None:
     return None
 
 
+def _one_letter_off(word: str) -> str | None:
+    """The one municipality name of at least :data:`_TYPO_MIN` letters that ``word`` misspells by
+    one letter left out, added or changed ("Kristansand" → "Kristiansand"), else ``None``."""
+    if len(word) < _TYPO_MIN - 1 or lookup(word):
+        return None
+    key = _fold(word)
+    near = {n for n in _names_by_length().get(len(key), ()) + _names_by_length().get(len(key) + 1, ())
+            + _names_by_length().get(len(key) - 1, ()) if _edit_distance_one(key, _fold(n))}
+    return near.pop() if len(near) == 1 else None
+
+
+@functools.lru_cache(maxsize=1)
+def _names_by_length() -> dict[int, tuple[str, ...]]:
+    by_len: dict[int, list[str]] = defaultdict(list)
+    for name in municipality_names():
+        if len(name) >= _TYPO_MIN:
+            by_len[len(_fold(name))].append(name)
+    return {k: tuple(v) for k, v in by_len.items()}
+
+
+def _edit_distance_one(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by exactly one inserted, deleted or changed letter."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+
+
 def _mentions(text: str) -> list[tuple[str, int, float]]:
     """(name as written, offset, weight) for every municipality mention."""
     found: list[tuple[str, int, float]] = []
     for m in _CANDIDATE.finditer(text):
-        words = re.split(r"[ ]", m.group(1))
+        group = 1 if m.group(1) else 2
+        words = re.split(r"[ ]", m.group(group))
         name = _longest_suffix(words)
-        if name is None and " i " in m.group(1):  # "Bø i Telemark kommune"
+        if name is None and group == 1 and " i " in m.group(1):  # "Bø i Telemark kommune"
             name = _longest_suffix(m.group(1).split(" i ")[0].split(" "))
+        if name is None:
+            name = _one_letter_off(words[-1])
+        if name:
+            found.append((name, m.start(group), 1.0))
+    for m in _LABEL.finditer(text):
+        name = _longest_suffix(m.group(1).split(" "))
         if name:
             found.append((name, m.start(1), 1.0))
     for m in _COUNCIL.finditer(text):

@@ -316,7 +316,9 @@ def extract_metadata(doc: Document, *, municipality: str | None = None, path: st
     meetings = parse_meetings(text)
     case = _CASE_NUMBER.search(text[: HEAD_CHARS * 2])
     sb = _SAKSBEHANDLER.search(text[: HEAD_CHARS * 2])
-    muni_name, muni_number = _municipality(text, municipality, path)
+    # running headers/footers (a letterhead on every page) were removed from the text but name the sender
+    letterhead = "\n".join(doc.furniture)
+    muni_name, muni_number = _municipality(f"{letterhead}\n{text}" if letterhead else text, municipality, path)
     doc_type = _doc_type(doc, text)
     date, dates = _main_date(text, meetings, doc_type), parse_dates(text)
     case_number = case.group(1) if case else None

@@ -35,6 +35,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+import re
 import threading
 from dataclasses import dataclass, replace
 
@@ -42,7 +43,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from saksfinn.extractors.ocr import OCR_DPI, OCRFailed, ocr_image, tesseract_path
-from saksfinn.extractors.pdf_cleanup import drop_running_lines, join_hyphenated
+from saksfinn.extractors.pdf_cleanup import MAX_FURNITURE, drop_running_lines, join_hyphenated
 from saksfinn.extractors.pdf_headings import body_size, mark_headings
 from saksfinn.extractors.pdf_lines import page_lines
 from saksfinn.extractors.pdf_model import PdfLine, RawPage
@@ -61,16 +62,21 @@ PDFIUM_LOCK = threading.RLock()
 _MAX_OCR_PIXELS = 60_000_000  # caps the render of huge (A0 map) pages for OCR
 
 
+_WORDY = re.compile(r"[^\W\d_]{2,}")  # a word of two letters: not a map coordinate or a parcel number
+
+
 @dataclass(frozen=True)
 class PdfReading:
     """Pages of one PDF plus what went wrong along the way (non-fatal).
 
-    ``table_pages``: pages whose ruled tables were read with pdfplumber."""
+    ``table_pages``: pages whose ruled tables were read with pdfplumber; ``furniture``: the
+    running headers/footers removed from the pages' text."""
 
     pages: tuple[Page, ...]
     warnings: tuple[str, ...] = ()
     needs_ocr_pages: tuple[int, ...] = ()
     table_pages: tuple[int, ...] = ()
+    furniture: tuple[str, ...] = ()
 
 
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
@@ -109,14 +115,17 @@ def read_pdf(
     if ruled:
         found = find_ruled_tables(data, ruled, warnings)
         raw_pages = [replace(p, lines=splice_tables(p.lines, found[p.number])) if found.get(p.number) else p for p in raw_pages]
-    raw_pages = drop_running_lines(raw_pages)
+    raw_pages, running = drop_running_lines(raw_pages)
+    # what the text leaves out but names the sender: running headers/footers, then turned or stacked lines
+    furniture = tuple(dict.fromkeys([*running, *(a for p in raw_pages for a in p.asides if _WORDY.search(a))]))[:MAX_FURNITURE]
     body = body_size(raw_pages)
     pages = tuple(_finish_page(p, body) for p in raw_pages)
     needs = tuple(p.number for p in raw_pages if p.needs_ocr)
     if needs:
         why = "OCR is off" if ocr == "off" else "tesseract is not installed" if not can_ocr else "OCR failed"
         warnings.append(f"pages {_ranges(needs)} have no text layer and were not OCR'd ({why})")
-    return PdfReading(pages=pages, warnings=tuple(warnings), needs_ocr_pages=needs, table_pages=ruled)
+    return PdfReading(pages=pages, warnings=tuple(warnings), needs_ocr_pages=needs, table_pages=ruled,
+                      furniture=furniture)
 
 
 def _ranges(numbers: tuple[int, ...]) -> str:
@@ -136,12 +145,14 @@ def _read_page(doc: pdfium.PdfDocument, index: int, can_ocr: bool, warnings: lis
         textpage = page.get_textpage()
         try:
             text = textpage.get_text_range()
-            lines = page_lines(textpage.raw, text, height) if text.strip() else ()
+            asides: list[str] = []
+            lines = page_lines(textpage.raw, text, height, asides) if text.strip() else ()
         finally:
             textpage.close()
         if lines:
             ruled = has_ruled_table(page.raw, width, height)
-            return RawPage(number=number, lines=lines, width=width, height=height, ruled=ruled), None
+            return RawPage(number=number, lines=lines, width=width, height=height, ruled=ruled,
+                           asides=tuple(asides)), None
         if not _has_image(page.raw):
             return RawPage(number=number, lines=(), width=width, height=height), None
         scan = RawPage(number=number, lines=(), width=width, height=height, needs_ocr=True)

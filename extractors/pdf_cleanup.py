@@ -33,6 +33,10 @@ _FIRST_WORD_RE = re.compile(r"^(\S+)\s*(.*)$")
 # --- running headers and footers ------------------------------------------------------
 
 
+MAX_FURNITURE = 200
+"""At most this many distinct lines left out of the text are kept for the metadata."""
+
+
 def _running_key(text: str) -> str:
     return _DIGITS_RE.sub("#", text.lower())
 
@@ -51,8 +55,10 @@ def _margin_indices(page: RawPage) -> set[int]:
     return found
 
 
-def drop_running_lines(pages: list[RawPage]) -> list[RawPage]:
-    """Pages without running headers/footers (lines repeated in the margins of most pages)."""
+def drop_running_lines(pages: list[RawPage]) -> tuple[list[RawPage], tuple[str, ...]]:
+    """Pages without running headers/footers (lines repeated in the margins of most pages),
+    and the distinct texts dropped (page numbers aside) in first-seen order: a letterhead
+    such as "Bø komune Møtebok" is evidence for the metadata even though it is not text."""
     margins = [_margin_indices(p) if not p.ocr else set() for p in pages]
     counts: Counter[str] = Counter()
     for page, idx in zip(pages, margins):
@@ -60,12 +66,15 @@ def drop_running_lines(pages: list[RawPage]) -> list[RawPage]:
     need = len(pages) // 2 + 1
     running = {k for k, c in counts.items() if c >= need} if len(pages) >= 3 else set()
     out: list[RawPage] = []
+    dropped: dict[str, None] = {}
     for page, idx in zip(pages, margins):
         drop = {i for i in idx if _running_key(page.lines[i].text) in running or _PAGE_NUMBER_RE.match(page.lines[i].text)}
         if drop:
+            dropped.update((page.lines[i].text.strip(), None) for i in sorted(drop)
+                           if not _PAGE_NUMBER_RE.match(page.lines[i].text) and page.lines[i].text.strip())
             page = replace(page, lines=tuple(line for i, line in enumerate(page.lines) if i not in drop))
         out.append(page)
-    return out
+    return out, tuple(dropped)[:MAX_FURNITURE]
 
 
 # --- hyphenation ----------------------------------------------------------------------

@@ -83,8 +83,9 @@ class CharProbe:
         return known or pdfium_c.FPDFText_GetFontWeight(self.tp, i) >= 600
 
 
-def page_lines(textpage: object, text: str, height: float) -> tuple[PdfLine, ...]:
-    """Upright, unstacked lines of one page, cleaned, with font size / bold / position."""
+def page_lines(textpage: object, text: str, height: float, asides: list[str] | None = None) -> tuple[PdfLine, ...]:
+    """Upright, unstacked lines of one page, cleaned, with font size / bold / position; the
+    text of the lines left out is appended to ``asides`` when given."""
     probe = CharProbe(textpage)
     sampled = len(text) == pdfium_c.FPDFText_CountChars(textpage)  # else indices don't map to chars
     lines: list[PdfLine] = []
@@ -102,6 +103,8 @@ def page_lines(textpage: object, text: str, height: float) -> tuple[PdfLine, ...
         line = _sample_line(probe, text, first, last, height)
         if line is not None and line.text:
             lines.append(line)
+        elif line is None and asides is not None:
+            asides.append(fix_text(body))
     return tuple(lines)
 
 

@@ -30,7 +30,9 @@ class PdfLine:
 
 @dataclass(frozen=True, slots=True)
 class RawPage:
-    """One page's lines before document-wide cleanup; ``ruled`` = has a grid of rulings."""
+    """One page's lines before document-wide cleanup; ``ruled`` = has a grid of rulings;
+    ``asides`` = text left out of the lines (turned or stacked: map labels, a letterhead
+    printed up the margin), kept as metadata evidence."""
 
     number: int
     lines: tuple[PdfLine, ...]
@@ -39,3 +41,4 @@ class RawPage:
     ocr: bool = False
     needs_ocr: bool = False
     ruled: bool = False
+    asides: tuple[str, ...] = ()

@@ -62,7 +62,8 @@ def read_document(
         raise EmptyFileError(f"{source} is empty (0 bytes); fetch it again")
     if b"%PDF-" in data[:1024]:
         reading = read_pdf(data, ocr=ocr, ocr_languages=ocr_languages, max_pages=max_pages)
-        return _document(document_id, source, "application/pdf", reading.pages, reading.warnings, reading.needs_ocr_pages)
+        return _document(document_id, source, "application/pdf", reading.pages, reading.warnings, reading.needs_ocr_pages,
+                         reading.furniture)
     text, warnings = decode_text(data, source=source)
     if _HTML_START_RE.match(data[:4096]) or _HTML_START_RE.match(text[:4096].encode("utf-8", "replace")):
         return _document(document_id, source, "text/html", read_html(text), warnings, ())
@@ -103,6 +104,7 @@ def _document(
     pages: tuple[Page, ...],
     warnings: tuple[str, ...],
     needs_ocr_pages: tuple[int, ...],
+    furniture: tuple[str, ...] = (),
 ) -> Document:
     placed: list[Page] = []
     offset = 0
@@ -116,4 +118,5 @@ def _document(
         pages=tuple(placed),
         warnings=tuple(warnings),
         needs_ocr_pages=tuple(needs_ocr_pages),
+        furniture=tuple(furniture),
     )

@@ -126,6 +126,7 @@ class Document(Record):
     meta: DocumentMeta = DocumentMeta()
     warnings: tuple[str, ...] = ()  # non-fatal problems, e.g. "page 3: OCR failed"
     needs_ocr_pages: tuple[int, ...] = ()  # pages with no text that were not OCR'd
+    furniture: tuple[str, ...] = ()  # running headers/footers removed from the text (letterheads): metadata evidence
 
     @property
     def text(self) -> str:

@@ -21,6 +21,12 @@ from saksfinn.extractors.gazetteer import Municipality, find_municipality, looku
         ("Guovdageaidnu suohkan / Kautokeino kommune", "Kautokeino", "5430"),
         # Nynorsk letterhead
         ("Kinn kommune\nSaksframlegg\nSakshandsamar: Ola Nordmann", "Kinn", "4602"),
+        # a plan map: the name on a line of its own above "kommune"
+        ("REGULERINGSPLAN\nHarstad\nkommune Med tilhørende bestemmelser", "Harstad", "5402"),
+        # a form field in reguleringsbestemmelser
+        ("REGULERINGSENDRING\nKOMMUNE : Levanger\nREGULERINGSOMRÅDE : Sentrum", "Levanger", "5037"),
+        # one letter off in a map's title block
+        ("08.05.2025 Plan og bygg, Kristansand kommune", "Kristiansand", "4204"),
     ],
 )
 def test_find_municipality(text: str, name: str, number: str) -> None:
@@ -84,3 +90,9 @@ def test_every_current_municipality_is_found_by_its_letterhead() -> None:
         if m is None or m.name != name:
             missed.append(name)
     assert missed == []
+
+
+@pytest.mark.parametrize("word", ["Kristiansund", "Steinkjær", "Kommunen"])
+def test_a_name_one_letter_off_is_only_read_when_it_is_no_name_and_unique(word: str) -> None:
+    m = find_municipality(f"{word} kommune\nSaksframlegg")
+    assert m is None or m.name in (word, "Steinkjer")  # a real name stays itself; a known misspelling maps
