@@ -62,8 +62,12 @@ _COUNTY_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 _NAME_WORD = r"[A-ZÆØÅÁČĐŊŠŦŽ][\wæøåáčđŋšŧžÆØÅ'-]*"
-_CANDIDATE = re.compile(  # the name and "kommune" on one line, or the name alone on the line above it (plan maps)
-    rf"((?:{_NAME_WORD})(?:[ -](?:{_NAME_WORD}|og|i))*)[ \t]+(?:kommune|KOMMUNE|Kommune|kommunes|komune)\b"
+# "X kommune", "X kommunes", "X kommunestyre", "X kommuneskoger" (a municipal enterprise);
+# a line may break between the name and a lower-case "kommune" (wrapped prose); or the name
+# alone on the line above "kommune" (plan maps)
+_KOMMUNE_WORD = r"(?:[Kk]ommune|KOMMUNE)(?:s|S|styre|styret|styrets|skoger|skog|revisjon|advokaten)?|komune"
+_CANDIDATE = re.compile(
+    rf"((?:{_NAME_WORD})(?:[ -](?:{_NAME_WORD}|og|i))*)(?:[ \t]+|[ \t]*\n[ \t]*(?=kommune))(?:{_KOMMUNE_WORD})\b"
     rf"|(?m:^[ \t]*((?:{_NAME_WORD})(?:[ -]{_NAME_WORD})?)[ \t]*\n[ \t]*(?:kommune|KOMMUNE|Kommune)\b)"
 )
 _LABEL = re.compile(rf"(?m)^[ \t]*(?:KOMMUNE|Kommune)[ \t]*:[ \t]*((?:{_NAME_WORD})(?:[ -]{_NAME_WORD})?)[ \t]*$")
@@ -71,8 +75,16 @@ _LABEL = re.compile(rf"(?m)^[ \t]*(?:KOMMUNE|Kommune)[ \t]*:[ \t]*((?:{_NAME_WOR
 _TYPO_MIN = 7
 """A name before "kommune" that is no municipality but one letter off a name this long or longer
 is read as that name ("Kristansand kommune")."""
+# the municipality's own bodies: "Kommunestyret i Levanger", "Bystyret i Kristiansand"
 _COUNCIL = re.compile(
-    rf"\b(?:[Kk]ommunestyret|[Bb]ystyret|[Ff]ormannskapet|[Ff]ormannskapsmøtet)[ \t]+i[ \t]+((?:{_NAME_WORD})(?:[ -]{_NAME_WORD})?)"
+    r"\b(?:[Kk]ommunestyret|[Bb]ystyret|[Ff]ormannskapet|[Ff]ormannskapsmøtet|[Ee]ldrerådet|[Uu]ngdomsrådet|"
+    rf"[Kk]ontrollutvalget)[ \t]+i[ \t]+((?:{_NAME_WORD})(?:[ -]{_NAME_WORD})?)\b(?![ \t]+(?:fylkes)?kommune)"
+)
+# a signature's place and date on a line of its own: "Steinkjer 31.12.2025", "Levanger, 3. mars 2026"
+_PLACE_DATE = re.compile(
+    rf"^[ \t]*((?:{_NAME_WORD})(?:[ -]{_NAME_WORD})?),?[ \t]+(?:den[ \t]+)?"
+    r"(?:\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}\.[ \t]*[a-zæøå]{3,9}\.?[ \t]+\d{4})[ \t]*$",
+    re.MULTILINE,
 )
 _DOMAIN = re.compile(r"\b([a-z0-9æøå-]+)\.kommune\.no\b", re.IGNORECASE)
 
@@ -173,9 +185,21 @@ def _edit_distance_one(a: str, b: str) -> bool:
     return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
-def _mentions(text: str) -> list[tuple[str, int, float]]:
-    """(name as written, offset, weight) for every municipality mention."""
-    found: list[tuple[str, int, float]] = []
+@dataclass(frozen=True)
+class Mention:
+    """A municipality named in a text: as written, where, how much it weighs, and whether
+    it is ``strong`` — the municipality speaking of itself (its council, a signature's
+    place and date), which counts even once and deep in the text."""
+
+    name: str
+    offset: int
+    weight: float = 1.0
+    strong: bool = False
+
+
+def _mentions(text: str) -> list[Mention]:
+    """Every municipality mention (see :func:`find_municipality`)."""
+    found: list[Mention] = []
     for m in _CANDIDATE.finditer(text):
         group = 1 if m.group(1) else 2
         words = re.split(r"[ ]", m.group(group))
@@ -185,18 +209,21 @@ def _mentions(text: str) -> list[tuple[str, int, float]]:
         if name is None:
             name = _one_letter_off(words[-1])
         if name:
-            found.append((name, m.start(group), 1.0))
+            found.append(Mention(name, m.start(group)))
     for m in _LABEL.finditer(text):
         name = _longest_suffix(m.group(1).split(" "))
         if name:
-            found.append((name, m.start(1), 1.0))
+            found.append(Mention(name, m.start(1)))
     for m in _COUNCIL.finditer(text):
         name = _longest_suffix(m.group(1).split(" "))
         if name:
-            found.append((name, m.start(1), 1.0))
+            found.append(Mention(name, m.start(1), strong=True))
+    for m in _PLACE_DATE.finditer(text):
+        if lookup(m.group(1)) or lookup(m.group(1).replace(" ", "-")):
+            found.append(Mention(m.group(1), m.start(1), strong=True))
     for m in _DOMAIN.finditer(text):
         if lookup(m.group(1)):
-            found.append((m.group(1), m.start(1), 0.8))
+            found.append(Mention(m.group(1), m.start(1), 0.8))
     return found
 
 
@@ -215,19 +242,23 @@ def _county_evidence(text: str, candidates: tuple[Municipality, ...], around: li
 def find_municipality(text: str) -> Municipality | None:
     """The municipality a text is from, or ``None`` when the text does not say.
 
-    Each mention scores 1 (0.8 for an e-mail domain), times 4 in the first
-    :data:`HEAD_CHARS` characters. The best name wins if it was mentioned in the head or at
-    least twice; a single passing mention deep in the text is not enough. Ties → ``None``.
+    Mentions: "X kommune" (also "X kommunes", "X kommunestyre", a line break before
+    "kommune"), the municipality's own bodies ("Kommunestyret i X", "Bystyret i X"), a
+    signature's place and date ("Steinkjer 31.12.2025") and e-mail or web domains
+    ("@x.kommune.no"). Each scores 1 (0.8 for a domain), times 4 in the first
+    :data:`HEAD_CHARS` characters. The best name wins if it was mentioned in the head, at
+    least twice, or once strongly (a body or a signature); a single passing "X kommune" deep
+    in the text is not enough. Ties → ``None``.
     """
     scores: dict[tuple[Municipality, ...], float] = defaultdict(float)
     offsets: dict[tuple[Municipality, ...], list[int]] = defaultdict(list)
     in_head: set[tuple[Municipality, ...]] = set()
-    for name, offset, weight in _mentions(text):
-        cands = lookup(name) or lookup(name.replace(" ", "-"))
-        head = offset < HEAD_CHARS
-        scores[cands] += weight * (4 if head else 1)
-        offsets[cands].append(offset)
-        if head:
+    for mention in _mentions(text):
+        cands = lookup(mention.name) or lookup(mention.name.replace(" ", "-"))
+        head = mention.offset < HEAD_CHARS
+        scores[cands] += mention.weight * (4 if head else 1)
+        offsets[cands].append(mention.offset)
+        if head or mention.strong:
             in_head.add(cands)
     if not scores:
         return None

@@ -20,6 +20,7 @@ from saksfinn.extractors.dates import document_year, parse_date, parse_dates
 from saksfinn.extractors.gazetteer import Municipality, find_municipality, lookup
 from saksfinn.extractors.heading_words import BOILERPLATE
 from saksfinn.extractors.sections import split_sections
+from saksfinn.extractors.titles import better_title, is_poor_title
 from saksfinn.models import DocType, Document, DocumentMeta, Meeting, Section
 
 logger = logging.getLogger(__name__)
@@ -175,7 +176,8 @@ def _title(text: str, sections: tuple[Section, ...], doc_type: DocType) -> str |
                   "Referat", "Notat"):
         m = re.search(rf"^{label}\s*:[ \t]*(\S.*)(?:\n(?!\w+:)(\S.{{0,80}}))?$", head, re.MULTILINE)
         if m:
-            return " ".join(x for x in m.groups() if x).strip()
+            rest = m.group(2) if m.group(2) and not is_poor_title(m.group(2)) else None  # not "Hei."
+            return " ".join(x for x in (m.group(1), rest) if x).strip()
     m = _BEHANDLING_OF_CASE.search(text[:300])
     if m and _BODY_WORD.search(_genitive_to_body(m.group("body"))):
         ref = f" av sak {m.group('ref')}" if m.group("ref") else ""
@@ -198,15 +200,21 @@ def _first_paragraph(head: str) -> str | None:
     REFERAT") or the title so far is a generic word ("Rapport" + the next line or block).
     """
     blocks: list[list[str]] = []
+    value_of_label = False  # the block after "Saksbehandler" (a label alone) is its value, a name
     for block in re.split(r"\n\s*\n", head):
         lines = [ln.strip().lstrip("#").strip() for ln in block.split("\n")]
         lines = [ln for ln in lines if ln and ln != "\f"]
-        if not lines or any(_ADDRESS.match(ln) for ln in lines):
+        after_label, value_of_label = value_of_label, bool(lines) and all(_is_label(ln) for ln in lines)
+        if not lines or any(_ADDRESS.match(ln) for ln in lines[:4]) and len(lines) <= 4:
+            continue  # an address block ("Postboks 2530 / 7729 STEINKJER"); a long block is prose
+        lines = [ln for ln in lines if not _ADDRESS.match(ln)]
+        if after_label and len(lines) == 1 and len(lines[0].split()) <= 6:
             continue
         kept = [
             ln
             for ln in lines
             if not _is_field(ln) and any(c.isalpha() for c in ln) and not re.match(r"^[A-ZÆØÅ][\wæøå]{2,15}:\s", ln)
+            and not is_poor_title(ln)
         ]
         utvalg = [m.group(1) for ln in lines if (m := re.match(r"^(?:utvalg|utval)\s*:\s*(\S.*)$", ln, re.IGNORECASE))]
         if utvalg and blocks:
@@ -246,7 +254,15 @@ def _is_field(line: str) -> bool:
         or bool(re.search(r"\d{2} \d{2} \d{2} \d{2}|^(?:vår|deres)\s+(?:dato|ref)", s, re.IGNORECASE))
         or (len(s) <= 60 and not re.search(r"\d", s) and bool(_BODY_NAME.match(s)))
         or bool(_LETTERHEAD.match(s))
+        or bool(re.match(r"^[A-ZÆØÅ][\wæøå-]*(?:\s+[A-ZÆØÅ][\wæøå-]*){0,2}\s+(?:fylkes)?kommune\b.*:", s))  # "X kommune Vedtatt dato: …"
+        or (s.endswith(":") and len(s) <= 40)  # a label: "Dato for siste mindre endring:"
     )
+
+
+def _is_label(line: str) -> bool:
+    """A header label with its value elsewhere: "Saksbehandler", "Vår ref:", "Saksbehandler, innvalgstelefon"."""
+    s = line.strip()
+    return bool(_FIELD_LINE.match(s)) and not re.search(r"\d", s) and (s.endswith(":") or len(s.split()) <= 3)
 
 
 def _last_paragraph(region: str) -> str | None:
@@ -322,8 +338,14 @@ def extract_metadata(doc: Document, *, municipality: str | None = None, path: st
     doc_type = _doc_type(doc, text)
     date, dates = _main_date(text, meetings, doc_type), parse_dates(text)
     case_number = case.group(1) if case else None
+    title = better_title(
+        _title(text, sections, doc_type),
+        first_page_headings=doc.pages[0].heading_lines if doc.pages else (),
+        file_title=doc.file_title,
+        slides=doc_type == DocType.PRESENTASJON,
+    )
     return DocumentMeta(
-        title=_title(text, sections, doc_type),
+        title=title,
         doc_type=doc_type,
         municipality=muni_name,
         municipality_number=muni_number,

@@ -70,13 +70,15 @@ class PdfReading:
     """Pages of one PDF plus what went wrong along the way (non-fatal).
 
     ``table_pages``: pages whose ruled tables were read with pdfplumber; ``furniture``: the
-    running headers/footers removed from the pages' text."""
+    running headers/footers removed from the pages' text; ``title``: the PDF's own
+    ``/Title`` as written (``None`` when empty), whatever it is worth."""
 
     pages: tuple[Page, ...]
     warnings: tuple[str, ...] = ()
     needs_ocr_pages: tuple[int, ...] = ()
     table_pages: tuple[int, ...] = ()
     furniture: tuple[str, ...] = ()
+    title: str | None = None
 
 
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
@@ -108,6 +110,7 @@ def read_pdf(
             if count > max_pages:
                 raise TooLargeError(f"PDF has {count} pages, more than the limit of {max_pages}; split it or raise max_pages")
             read = [_read_page(doc, i, can_ocr, warnings) for i in range(count)]
+            title = _info_title(doc)
         finally:
             doc.close()
     raw_pages = [_ocr_page(page, png, ocr_languages, warnings) if png else page for page, png in read]
@@ -125,7 +128,16 @@ def read_pdf(
         why = "OCR is off" if ocr == "off" else "tesseract is not installed" if not can_ocr else "OCR failed"
         warnings.append(f"pages {_ranges(needs)} have no text layer and were not OCR'd ({why})")
     return PdfReading(pages=pages, warnings=tuple(warnings), needs_ocr_pages=needs, table_pages=ruled,
-                      furniture=furniture)
+                      furniture=furniture, title=title)
+
+
+def _info_title(doc: pdfium.PdfDocument) -> str | None:
+    """The document information dictionary's /Title, white space folded; ``None`` if empty."""
+    try:
+        title = " ".join((doc.get_metadata_value("Title") or "").split())
+    except (pdfium.PdfiumError, UnicodeDecodeError, KeyError):  # a broken info dictionary is no reason to fail
+        return None
+    return title[:500] or None
 
 
 def _ranges(numbers: tuple[int, ...]) -> str:

@@ -63,7 +63,7 @@ def read_document(
     if b"%PDF-" in data[:1024]:
         reading = read_pdf(data, ocr=ocr, ocr_languages=ocr_languages, max_pages=max_pages)
         return _document(document_id, source, "application/pdf", reading.pages, reading.warnings, reading.needs_ocr_pages,
-                         reading.furniture)
+                         reading.furniture, file_title=reading.title)
     text, warnings = decode_text(data, source=source)
     if _HTML_START_RE.match(data[:4096]) or _HTML_START_RE.match(text[:4096].encode("utf-8", "replace")):
         return _document(document_id, source, "text/html", read_html(text), warnings, ())
@@ -105,6 +105,8 @@ def _document(
     warnings: tuple[str, ...],
     needs_ocr_pages: tuple[int, ...],
     furniture: tuple[str, ...] = (),
+    *,
+    file_title: str | None = None,
 ) -> Document:
     placed: list[Page] = []
     offset = 0
@@ -119,4 +121,5 @@ def _document(
         warnings=tuple(warnings),
         needs_ocr_pages=tuple(needs_ocr_pages),
         furniture=tuple(furniture),
+        file_title=file_title,
     )

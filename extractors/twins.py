@@ -3,12 +3,18 @@ with small changes. Pure: texts in, signatures and groups out (persistence is in
 ``index/storage/twins.py``).
 
 A document's signature is a MinHash over its word 5-shingles (lower-cased words of
-letters and digits, so line breaks, hyphenation and page furniture barely matter);
-candidate pairs come from LSH banding and are kept when the estimated Jaccard
-similarity of their shingle sets is at least ``THRESHOLD``. Measured on
-../shared/corpus (see docs/operations.md): the five seed PDF / text copies score
-0.98–1.00; the most similar different cases (two Steinkjer protocols sharing the
-38-name vote list) score 0.61, so the threshold sits in the gap.
+letters and digits, so line breaks, hyphenation and page furniture barely matter).
+Roll-call name lists ("Gunnar Thorsen (AP), Hilde Grevskott (AP), …") are left out
+first: every protocol of one council repeats the same 38 names, and two short protocols
+would otherwise look alike. Candidate pairs come from LSH banding and are kept when the
+estimated Jaccard similarity of their shingle sets is at least ``THRESHOLD`` and their
+archive case numbers, when both have one, agree (two cases are never one document).
+Measured on ../shared/corpus (see docs/operations.md): the five seed PDF / text copies
+score 0.98–1.00, the real PDFs against their raw text layer 0.88–1.00; the most similar
+different cases score 0.57 (two "Rapporteringsskjema" forms), so ``THRESHOLD`` 0.75
+leaves a margin of 0.18 (the estimate's noise at 128 permutations is ~0.04); replacing
+5 % of a document's words in one place keeps it a twin in 104 of 111 documents, 10 % in
+88 (0.8 would keep 98 and 56). ``eval/twins_threshold.py`` prints these figures.
 """
 
 from __future__ import annotations
@@ -19,18 +25,28 @@ from dataclasses import dataclass
 
 NUM_PERM = 128
 SHINGLE = 5
-THRESHOLD = 0.8
-LSH_THRESHOLD = 0.5  # candidates from banding are checked against THRESHOLD: banding at 0.8 misses pairs just above it
+THRESHOLD = 0.75
+LSH_THRESHOLD = 0.5  # candidates from banding are checked against THRESHOLD: banding at it misses pairs just above it
 MIN_SHINGLES = 20  # a document shorter than this (a cover page, a failed read) has no twin
 SEED = 1
 SCHEME = "affine32"  # datasketch 2 default; stored signatures must be read with the same
+VERSION = "twins@2"  # bump when shingling or hashing changes: stored signatures are then made again
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# one voter of a roll call: up to five capitalised name words, then the party in brackets
+_VOTER = re.compile(
+    r"[A-ZÆØÅ][\w.'-]*(?:\s+[A-ZÆØÅ][\w.'-]*){0,4}\s*\((?:[A-ZÆØÅ][A-ZÆØÅa-zæøå]{0,9})\)[,.]?"
+)
+
+
+def content_text(text: str) -> str:
+    """``text`` without roll-call name lists (what says which case it is stays)."""
+    return _VOTER.sub(" ", text)
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[str]:
-    """The set of ``size``-word shingles of ``text``'s lower-cased words."""
-    words = _WORD.findall(text.lower())
+    """The set of ``size``-word shingles of ``text``'s lower-cased words (name lists left out)."""
+    words = _WORD.findall(content_text(text).lower())
     if len(words) < size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
@@ -48,6 +64,19 @@ def signature(text: str) -> list[int] | None:
     return [int(v) for v in mh.hashvalues]
 
 
+def stored(values: Sequence[int] | None) -> dict | None:
+    """A signature as stored (``documents.signature``): versioned, ``[]`` when too short."""
+    return {"version": VERSION, "values": list(values or [])}
+
+
+def stored_values(record: object) -> list[int] | None:
+    """The hash values of a stored signature; ``None`` when absent or of another version
+    (the document is then signed again)."""
+    if isinstance(record, dict) and record.get("version") == VERSION:
+        return list(record.get("values") or [])
+    return None
+
+
 def similarity(a: Sequence[int], b: Sequence[int]) -> float:
     """Estimated Jaccard similarity of two signatures."""
     if len(a) != len(b) or not a:
@@ -57,11 +86,25 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A document that may have twins: its id, whether it is a PDF, its signature."""
+    """A document that may have twins: its id, whether it is a PDF, its signature and its
+    archive case number (``None``: unknown)."""
 
     document_id: str
     is_pdf: bool
     signature: Sequence[int]
+    case_number: str | None = None
+
+
+def are_twins(a: Candidate, b: Candidate, threshold: float = THRESHOLD) -> bool:
+    """Whether ``a`` and ``b`` are the same document: similar enough, and not two cases."""
+    if a.case_number and b.case_number and _case_key(a.case_number) != _case_key(b.case_number):
+        return False
+    return bool(a.signature) and similarity(a.signature, b.signature) >= threshold
+
+
+def _case_key(case_number: str) -> str:
+    """The case of an archive number: '2025/9205-3' and '2025/9205' are one case."""
+    return case_number.split("-")[0].strip().lower() if re.match(r"^\d", case_number) else case_number.strip().lower()
 
 
 def _minhash(values: Sequence[int]):  # noqa: ANN202 - datasketch's type
@@ -89,10 +132,8 @@ def pairs(candidates: Iterable[Candidate], threshold: float = THRESHOLD) -> list
             if other == c.document_id:
                 continue
             key = (min(other, c.document_id), max(other, c.document_id))
-            if key not in found:
-                score = similarity(c.signature, by_id[other].signature)
-                if score >= threshold:
-                    found[key] = score
+            if key not in found and are_twins(c, by_id[other], threshold):
+                found[key] = similarity(c.signature, by_id[other].signature)
     return sorted((a, b, s) for (a, b), s in found.items())
 
 
@@ -129,13 +170,20 @@ def groups(candidates: Iterable[Candidate], threshold: float = THRESHOLD) -> dic
 
 def merged_fields(canonical: dict, twins: Sequence[dict], fields: Sequence[str] = ("municipality", "title", "date")) -> dict:
     """The canonical document's ``fields`` with each unknown one taken from its twins
-    (in id order): the pair's best metadata. Only the fields that change are returned."""
+    (in id order), and a poor title (``extractors.titles.is_poor_title``: "7. Vedlegg 1. …",
+    a coordinate list) replaced by a twin's good one: the pair's best metadata. Only the
+    fields that change are returned."""
+    from saksfinn.extractors.titles import is_poor_title
+
+    def usable(field: str, value: object) -> bool:
+        return value is not None and not (field == "title" and is_poor_title(str(value)))
+
     out: dict = {}
     for field in fields:
-        if canonical.get(field) is not None:
+        if usable(field, canonical.get(field)):
             continue
         for twin in sorted(twins, key=lambda r: r["document_id"]):
-            if twin.get(field) is not None:
+            if usable(field, twin.get(field)):
                 out[field] = twin[field]
                 break
     return out

@@ -12,14 +12,18 @@ log = logging.getLogger(__name__)
 
 
 def settle_twins(store: Store) -> dict[str, str]:
-    """Sign the live documents not signed yet, group the twins, apply: ``{twin: canonical}``."""
+    """Sign the live documents not signed yet (or signed by another version), group the
+    twins, apply: ``{twin: canonical}``."""
     rows = stored.candidates(store)
     for row in rows:
-        if row["signature"] is None:
-            row["signature"] = detect.signature(stored.page_text(store, row["document_id"])) or []
-            stored.set_signature(store, row["document_id"], row["signature"])
+        values = detect.stored_values(row["signature"])
+        if values is None:
+            values = detect.signature(stored.page_text(store, row["document_id"])) or []
+            stored.set_signature(store, row["document_id"], detect.stored(values))
+        row["values"] = values
     twin_of = detect.groups(
-        detect.Candidate(r["document_id"], r["media_type"] == "application/pdf", r["signature"]) for r in rows
+        detect.Candidate(r["document_id"], r["media_type"] == "application/pdf", r["values"], r["case_number"])
+        for r in rows
     )
     by_id = {r["document_id"]: r for r in rows}
     members: dict[str, list[dict]] = {}

@@ -127,6 +127,9 @@ class Document(Record):
     warnings: tuple[str, ...] = ()  # non-fatal problems, e.g. "page 3: OCR failed"
     needs_ocr_pages: tuple[int, ...] = ()  # pages with no text that were not OCR'd
     furniture: tuple[str, ...] = ()  # running headers/footers removed from the text (letterheads): metadata evidence
+    # the title in the file's own metadata (a PDF's /Title) as written, None when it has
+    # none; often a tool's placeholder ("Microsoft Word - x.doc"): extractors/titles.py judges it
+    file_title: str | None = None
 
     @property
     def text(self) -> str:

@@ -51,6 +51,51 @@ def test_ambiguous_names_need_county_evidence(text: str, expected: Municipality)
     assert find_municipality(text) == expected
 
 
+_DEEP = "Saksopplysninger:\n" + "Saken gjelder tilskudd til lag og foreninger i kommunen. " * 40
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a signature's place and date, by the mayor (a Steinkjer reporting form)
+        ("SAK\n10/25\n\nRAPPORTERINGSSKJEMA\n\nBeskrivelse: Støtte til julegata 2025\n\nMottaker: Steinkjer "
+         "næringsforening\n\nBeløp: 10.000\n\nSteinkjer 31.12.2025\n\nGunnar Thorsen\nordfører\n", "Steinkjer"),
+        (_DEEP + "\nLevanger, 3. mars 2026\n\nOla Nordmann\nkommunedirektør\n", "Levanger"),
+        # the municipality's own council, once, deep in the text
+        (_DEEP + "Godkjent av Bystyret i Kristiansand den 12.02.2014 som sak nr. 23.", "Kristiansand"),
+        (_DEEP + "Så langt har kommunestyret i Steinkjer praktisert at første varamedlem rykker opp.", "Steinkjer"),
+        # a line break between the name and "kommune" (wrapped prose), twice
+        (_DEEP + "status for omorganisering og nedbemanning i Steinkjer\nkommune pr. februar 2026. Omstilling i "
+         "Steinkjer\nkommune fortsetter.", "Steinkjer"),
+        # a municipal enterprise's board in the Saksgang
+        ("SAKSFRAMLEGG\nSaksgang\nUtvalg\nStyret for Steinkjer kommuneskoger Ogndalsbruket KF\n\nMøtedato", "Steinkjer"),
+        ("Saken skal behandles i Verdal kommunestyre 24.04.2026.", "Verdal"),
+    ],
+)
+def test_statements_of_the_municipality(text: str, name: str) -> None:
+    m = find_municipality(text)
+    assert m is not None and m.name == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # surnames, associations and schools named after a place are not the sender
+        "Lisbeth Melhus (UAVH) har sendt e-post til leder av forretningsutvalget.",
+        "Mottaker: Steinkjer næringsforening\nBeløp: 10.000",
+        "Binde skole skal til Steinkjer ungdomsskole fra høsten.",
+        # a county body is not a municipality
+        "Protokoll fra møte i eldrerådet i Trøndelag fylkeskommune 12.01.2026",
+        # a passing mention deep in the text, even one with a line break
+        _DEEP + "Jf. erfaringer fra Trondheim\nkommune.",
+        # a date line whose place is no municipality
+        _DEEP + "\nStatsforvalteren 31.12.2025\n",
+    ],
+)
+def test_not_statements_of_the_municipality(text: str) -> None:
+    assert find_municipality(text) is None
+
+
 def test_former_municipality() -> None:
     m = find_municipality("Søgne kommune\nTeknisk etat")
     assert m is not None and m.former and m.successor == "Kristiansand" and m.number is None

@@ -36,6 +36,16 @@ def test_round_trip_keeps_pages_sections_and_meta(store):
     assert [p.start for p in loaded.pages] == [p.start for p in doc.pages]
 
 
+def test_round_trip_keeps_what_metadata_reads_beside_the_text(store):
+    """A re-derivation (new analysis version) works from the stored Document: the PDF's own
+    title and the running lines left out of the text must come back with it."""
+    doc = make_document().model_copy(update={"file_title": "Microsoft Word - sak.doc",
+                                             "furniture": ("Bø kommune Møtebok", "Side 1 av 2")})
+    save(store, doc)
+    loaded = store.load_document(doc.document_id)
+    assert (loaded.file_title, loaded.furniture) == (doc.file_title, doc.furniture)
+
+
 def test_saving_twice_does_not_duplicate_derived_rows(store):
     doc = make_document()
     save(store, doc)

@@ -71,6 +71,58 @@ def test_twins_by_similarity(a: str, b: str, twins: bool):
     assert (detect.similarity(_sig(a), _sig(b)) >= detect.THRESHOLD) is twins
 
 
+VOTERS = (
+    "For forslaget stemte 38: Bente Merete Aune Bragstad (AP), Eli Djuvsland Rishaug (AP),\nGunnar Thorsen (AP), "
+    "Hilde Grevskott (AP), Kristian Hovd Sjøli (AP), Line Anita Hammer\n(AP), Line M Nordkvelle (AP), May Britt "
+    "Lagesen (AP), Terje Langli (FRP), Tor Andre Eide (FRP), Amalie Rodum (H), Christine\nAgdestein (H), Erik "
+    "Røsegg (INP), Torbjørn Alstad Austad (INP), Knut Roald Ralfsen (PP), Tor-André Hopen\n(PP), Anita Brønstad "
+    "Skavdal (R), Anne Berit Lein (SP), Johan Kristian Daling (SP), Lena Hanem Bartnes (SP), Gjertrud Holand (SV), "
+    "Mari Grøneng Bartnes (SV), Jens Fredrik Skjelstad (V).\nDermed ble innstillingen vedtatt.\n"
+)
+# two short Steinkjer protocols: different cases, the same roll call
+PROTOCOL_A = (
+    "Kommunestyres behandling av sak 42/2026 i møte den 17.06.2026:\n\nBehandling\n\nInnstilling:\n"
+    "Kommunestyret godkjenner felles anskaffelsespolitikk for kommunene i Innherred Anskaffelser KO.\n\n"
+    + VOTERS + "Vedtak\nKommunestyret godkjenner felles anskaffelsespolitikk for kommunene i Innherred Anskaffelser KO.\n"
+)
+PROTOCOL_B = (
+    "Kommunestyres behandling av sak 44/2026 i møte den 17.06.2026:\n\nBehandling\n\nInnstilling:\n"
+    "Kommunestyret vedtar reglement for godtgjøring til folkevalgte med virkning fra 1. juli.\n\n"
+    + VOTERS + "Vedtak\nKommunestyret vedtar reglement for godtgjøring til folkevalgte med virkning fra 1. juli.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "a, b, twins",
+    [
+        ((PROTOCOL_A, None), (PROTOCOL_B, None), False),  # the shared roll call does not make them one
+        ((PROTOCOL_A, None), (PROTOCOL_A.replace("(AP)", "(Ap)"), None), True),
+        ((CASE, "2025/9205"), (AS_PDF, "2025/9205-3"), True),  # one case, a document number added
+        ((CASE, "2025/9205"), (REPUBLISHED, "2025/9310"), False),  # another case with the same text is another case
+        ((CASE, None), (AS_PDF, "2025/9205"), True),  # one side does not know: the text decides
+    ],
+)
+def test_are_twins(a, b, twins):
+    ca = detect.Candidate("a" * 64, False, _sig(a[0]), a[1])
+    cb = detect.Candidate("b" * 64, True, _sig(b[0]), b[1])
+    assert detect.are_twins(ca, cb) is twins
+    assert bool(detect.groups([ca, cb])) is twins
+
+
+def test_roll_call_names_are_not_shingled():
+    assert "thorsen" not in " ".join(detect.shingles(PROTOCOL_A))
+    assert any("anskaffelsespolitikk" in g for g in detect.shingles(PROTOCOL_A))
+
+
+def test_stored_signatures_are_versioned():
+    values = _sig(CASE)
+    assert detect.stored_values(detect.stored(values)) == values
+    assert detect.stored_values(detect.stored(None)) == []  # signed: too short, not signed again
+    assert detect.stored_values(values) is None  # an unversioned (older) signature is made again
+    assert detect.stored_values({"version": "twins@1", "values": values}) is None
+    assert detect.stored_values(None) is None
+
+
 def test_too_short_has_no_signature():
     assert detect.signature("Saksframlegg\nTiltak mot sykefravær") is None
 
@@ -91,15 +143,21 @@ def test_groups_choose_the_pdf_then_the_smallest_id_whatever_the_order():
 @pytest.mark.parametrize(
     "canonical, twins, merged",
     [
-        ({"document_id": "b", "municipality": None, "title": "Sak", "date": None},
+        ({"document_id": "b", "municipality": None, "title": "Tiltak mot sykefravær", "date": None},
          [{"document_id": "a", "municipality": "Bærum", "title": "Annen", "date": dt.date(2026, 3, 1)}],
          {"municipality": "Bærum", "date": dt.date(2026, 3, 1)}),
-        ({"document_id": "b", "municipality": "Asker", "title": "Sak", "date": dt.date(2026, 1, 1)},
+        ({"document_id": "b", "municipality": "Asker", "title": "Tiltak mot sykefravær", "date": dt.date(2026, 1, 1)},
          [{"document_id": "a", "municipality": "Bærum", "title": None, "date": None}], {}),
         ({"document_id": "b", "municipality": None, "title": None, "date": None},
          [{"document_id": "c", "municipality": "Volda", "title": None, "date": None},
           {"document_id": "a", "municipality": None, "title": "Skulestruktur", "date": None}],
          {"municipality": "Volda", "title": "Skulestruktur"}),
+        # a poor title gives way to the twin's good one; a good one stays
+        ({"document_id": "b", "municipality": "Harstad", "title": "Y 503900 Y 504000 Y 504100", "date": None},
+         [{"document_id": "a", "municipality": None, "title": "Lederlæringsprogram 2014", "date": None}],
+         {"title": "Lederlæringsprogram 2014"}),
+        ({"document_id": "b", "municipality": None, "title": "Reguleringsplan for Gyldenløves gate 70", "date": None},
+         [{"document_id": "a", "municipality": None, "title": "Reguleringsbestemmelser", "date": None}], {}),
     ],
 )
 def test_merged_fields(canonical, twins, merged):

@@ -199,6 +199,8 @@ class Store:
             "findings_version": findings_version,
             "ingested_at": now(),
             "signature": None,  # its text may have changed (a new reader): twins.settle_twins signs it again
+            "file_title": doc.file_title,
+            "furniture": list(doc.furniture),
         }
         if file_path is not None:
             row["file_path"] = file_path.name
@@ -363,6 +365,8 @@ class Store:
             sections=secs,
             meta=DocumentMeta.model_validate(row["meta"]),
             warnings=tuple(row["warnings"] or ()),
+            file_title=row.get("file_title"),
+            furniture=tuple(row.get("furniture") or ()),
         )
 
     def documents(self, *, include_retired: bool = False, **where: Any) -> list[dict[str, Any]]:

@@ -62,6 +62,8 @@ documents = Table(
     # document it is an alternate format of (None: it is searched itself)
     Column("signature", JSON),
     Column("twin_of", String(64), index=True),
+    Column("file_title", Text),  # the file's own title (PDF /Title) as read; see Document.file_title
+    Column("furniture", JSON),  # running lines left out of the text (Document.furniture): metadata reads them
 )
 
 sources = Table(
@@ -171,6 +173,7 @@ Index("ix_sources_status", sources.c.status)
 
 ADDED_COLUMNS: dict[str, tuple[Column, ...]] = {
     "documents": (documents.c.read_status, documents.c.superseded_by, documents.c.retired_at,
-                  documents.c.signature, documents.c.twin_of),
+                  documents.c.signature, documents.c.twin_of, documents.c.file_title,
+                  documents.c.furniture),
     "sources": (sources.c.failing_since,),
 }

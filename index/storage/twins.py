@@ -8,7 +8,8 @@ holds across runs: a canonical document withdrawn leaves its twin the only one o
 group, and the twin becomes searchable again.
 
 The canonical document takes its twins' municipality, title and date where it has
-none; its chunks carry them too, under new chunk ids (so the index picks them up).
+none (and a twin's title where its own is poor); its chunks carry them too, under new
+chunk ids (so the index picks them up).
 Detection itself is pure (``extractors/twins.py``); ``flows/twins.py`` joins the two.
 """
 
@@ -26,9 +27,12 @@ from saksfinn.models.ids import content_id
 
 
 def candidates(store: Store) -> list[dict[str, Any]]:
-    """Every live document's id, media type, signature, municipality, title, date and twin_of."""
+    """Every live document's id, media type, signature (as stored), case number,
+    municipality, title, date and twin_of."""
     d = t.documents.c
-    query = select(d.document_id, d.media_type, d.signature, d.municipality, d.title, d.date, d.twin_of).where(
+    query = select(
+        d.document_id, d.media_type, d.signature, d.case_number, d.municipality, d.title, d.date, d.twin_of
+    ).where(
         d.status.in_(LIVE)
     ).order_by(d.document_id)
     with store.engine.connect() as conn:
@@ -43,12 +47,11 @@ def page_text(store: Store, document_id: str) -> str:
         return "\n".join(r[0] for r in rows)
 
 
-def set_signature(store: Store, document_id: str, signature: list[int] | None) -> None:
-    """Record a document's signature (``[]``: too short to have twins, not signed again)."""
+def set_signature(store: Store, document_id: str, signature: dict[str, Any]) -> None:
+    """Record a document's signature as ``extractors.twins.stored`` gives it (no hash values:
+    too short to have twins, not signed again)."""
     with store.engine.begin() as conn:
-        conn.execute(
-            update(t.documents).where(t.documents.c.document_id == document_id).values(signature=signature or [])
-        )
+        conn.execute(update(t.documents).where(t.documents.c.document_id == document_id).values(signature=signature))
 
 
 def apply(store: Store, twin_of: dict[str, str], merged: dict[str, dict[str, Any]]) -> int:
@@ -73,9 +76,10 @@ def apply(store: Store, twin_of: dict[str, str], merged: dict[str, dict[str, Any
 
 def _merge(conn: Any, document_id: str, fields: dict[str, Any]) -> None:
     d = t.documents.c
-    row = conn.execute(select(d.meta).where(d.document_id == document_id)).first()
+    row = conn.execute(select(d.meta, d.municipality, d.title, d.date).where(d.document_id == document_id)).first()
     if row is None:
         return
+    before = {"municipality": row[1], "title": row[2], "date": row[3]}
     meta = dict(row[0] or {})
     for key, value in fields.items():
         meta[key] = value.isoformat() if isinstance(value, dt.date) else value
@@ -85,7 +89,8 @@ def _merge(conn: Any, document_id: str, fields: dict[str, Any]) -> None:
     records = conn.execute(select(t.chunks.c.chunk_id, t.chunks.c.record).where(t.chunks.c.document_id == document_id)).all()
     for chunk_id, record in records:
         chunk = Chunk.model_validate(record)
-        update_fields = {k: v for k, v in fields.items() if getattr(chunk, k) is None}
+        # a chunk carries its document's value: unknown, or the one being replaced (a poor title)
+        update_fields = {k: v for k, v in fields.items() if getattr(chunk, k, None) in (None, before.get(k))}
         if "date" in update_fields and chunk.year is None:
             update_fields["year"] = update_fields["date"].year
         if not update_fields:
