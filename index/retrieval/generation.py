@@ -34,7 +34,8 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -256,15 +257,35 @@ def stamp() -> str:
     return f"{dt.datetime.now(dt.timezone.utc).strftime('%Y%m%dT%H%M%S%f')}-{secrets.token_hex(3)}"
 
 
+@contextmanager
+def building_segment(out_dir: Path) -> Iterator[tuple[str, Path]]:
+    """A new segment's name and the temporary folder to fill; renamed to the name when the
+    block completes, deleted when it fails, so a segment folder is always complete."""
+    name = f"{SEGMENT_PREFIX}{stamp()}"
+    tmp = out_dir / f".building-{name}"
+    tmp.mkdir()
+    try:
+        yield name, tmp
+        os.replace(tmp, out_dir / name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def segment_record(tmp: Path, name: str, offset: int, rows: int, dense: DenseIndex | None) -> dict:
+    """Write the segment's ``segment.json`` into ``tmp`` and return it."""
+    info = {"name": name, "offset": offset, "rows": rows,
+            "dim": dense.dim if dense else None, "dense_kind": dense.kind if dense else None}
+    (tmp / SEGMENT_INFO).write_text(json.dumps(info))
+    return info
+
+
 def write_segment(
     out_dir: Path, chunks: Sequence[Chunk], analysed: Sequence[tuple[list[str], list[str]]], vectors: np.ndarray | None,
     offset: int,
 ) -> dict:
     """Write rows ``offset ..`` as a new segment folder (complete before it gets its name)."""
-    name = f"{SEGMENT_PREFIX}{stamp()}"
-    tmp = out_dir / f".building-{name}"
-    tmp.mkdir()
-    try:
+    with building_segment(out_dir) as (name, tmp):
         write_meta(tmp / "meta.sqlite", chunks, offset)
         LexicalSegment.build([a[0] for a in analysed], [a[1] for a in analysed]).save(tmp / "lexical")
         dense = None
@@ -273,13 +294,7 @@ def write_segment(
             matrix = matrix if matrix.ndim == 2 else matrix.reshape(len(chunks), -1)
             dense = DenseIndex.build(matrix, np.arange(offset, offset + len(chunks), dtype=np.int64))
             dense.save(tmp / "dense")
-        info = {"name": name, "offset": offset, "rows": len(chunks),
-                "dim": dense.dim if dense else None, "dense_kind": dense.kind if dense else None}
-        (tmp / SEGMENT_INFO).write_text(json.dumps(info))
-        os.replace(tmp, out_dir / name)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        info = segment_record(tmp, name, offset, len(chunks), dense)
     return info
 
 

@@ -18,9 +18,6 @@ dense search over an HNSW segment is approximate in both).
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +26,7 @@ import numpy as np
 
 from saksfinn.index.retrieval.dense import DenseIndex
 from saksfinn.index.retrieval.generation import (
-    SEGMENT_INFO, SEGMENT_PREFIX, Generation, Segment, lexical_text, segment_info, stamp, write_generation, write_meta,
+    Generation, Segment, building_segment, lexical_text, segment_info, segment_record, write_generation, write_meta,
     write_segment,
 )
 from saksfinn.index.retrieval.lexical import Analyzer, LexicalSegment, TermPatch, WordCounts, build_postings, resplit_words
@@ -124,10 +121,7 @@ def append_segments(out_dir: Path, gen: Generation, segs: Sequence[Segment], dea
     new_row = np.full(gen.size, -1, dtype=np.int64)
     new_row[start:stop] = np.arange(stop - start)
     new_row[dead] = -1  # their postings go; their rows stay (tombstones)
-    name = f"{SEGMENT_PREFIX}{stamp()}"
-    tmp = out_dir / f".building-{name}"
-    tmp.mkdir()
-    try:
+    with building_segment(out_dir) as (name, tmp):
         copies = []
         for seg in segs:
             own = np.full(gen.size, -1, dtype=np.int64)
@@ -157,13 +151,7 @@ def append_segments(out_dir: Path, gen: Generation, segs: Sequence[Segment], dea
                 matrix = np.concatenate(later)
                 dense = dense.extend(matrix, np.arange(start + segs[0].rows, start + n, dtype=np.int64))
             dense.save(tmp / "dense")
-        info = {"name": name, "offset": start, "rows": n, "dim": dense.dim if dense else None,
-                "dense_kind": dense.kind if dense else None}
-        (tmp / SEGMENT_INFO).write_text(json.dumps(info))
-        os.replace(tmp, out_dir / name)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        info = segment_record(tmp, name, start, n, dense)
     return info
 
 
@@ -181,10 +169,7 @@ def merge_segments(out_dir: Path, gen: Generation, dead: np.ndarray, patch: Term
     new_row = np.full(gen.size, -1, dtype=np.int64)
     new_row[keep] = np.arange(len(keep))
     n = len(keep) + len(fresh)
-    name = f"{SEGMENT_PREFIX}{stamp()}"
-    tmp = out_dir / f".building-{name}"
-    tmp.mkdir()
-    try:
+    with building_segment(out_dir) as (name, tmp):
         copies = []
         for seg in gen.segments:  # each segment's own rows only
             own = np.full(gen.size, -1, dtype=np.int64)
@@ -216,13 +201,7 @@ def merge_segments(out_dir: Path, gen: Generation, dead: np.ndarray, patch: Term
                 matrix[len(keep) :] = np.asarray(fresh_vectors, dtype=np.float32).reshape(len(fresh), -1)
             dense = DenseIndex.build(matrix, np.arange(n, dtype=np.int64))
             dense.save(tmp / "dense")
-        info = {"name": name, "offset": 0, "rows": n, "dim": dense.dim if dense else None,
-                "dense_kind": dense.kind if dense else None}
-        (tmp / SEGMENT_INFO).write_text(json.dumps(info))
-        os.replace(tmp, out_dir / name)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        info = segment_record(tmp, name, 0, n, dense)
     return write_generation(out_dir, [info], np.zeros(0, dtype=np.int64), words, count)
 
 
