@@ -29,7 +29,8 @@ def unique_texts(
       one case paper would otherwise show every passage twice.
     * A text of another document that is near-identical to a shown hit (:func:`is_twin`:
       a re-published or re-formatted copy) is dropped; the shown hit takes the copy's
-      municipality when it has none. (Until twins are made canonical at ingestion.)
+      municipality when it has none. Twin documents are already one at ingestion; this
+      catches different documents holding the same passage (a proposal quoted in its protocol).
     """
     slots: dict[tuple[str, str], int] = {}
     out: list[tuple[tuple[int, float], Chunk]] = []
