@@ -213,3 +213,45 @@ def test_settings_defaults_are_the_measured_ranking():
     from saksfinn.settings import Settings
 
     assert ranking_from_settings(Settings()) == Ranking()
+
+
+# ---- invariants ---------------------------------------------------------------------------
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+WORDS = ["sjukefråvær", "sykefravær", "heiltid", "heltid", "tilsette", "ansatte", "skulane", "skolene", "kommunen",
+         "tiltak", "nærvær", "budsjett", "vegar", "veier", "omsorg", "fleire", "flere", "ikkje", "ikke", "utslepp"]
+CORPUS = [" ".join(WORDS[(i * 7 + j * 3) % len(WORDS)] for j in range(3 + i % 5)) for i in range(30)]
+INDEX = LexicalIndex.build(CORPUS)
+queries = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join)
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(queries, st.floats(0.05, 1.0))
+def test_expansion_only_adds_matches_and_keeps_the_query_words_first(query, weight):
+    plain = query_weights(INDEX, query, 0.0)
+    expanded = query_weights(INDEX, query, weight)
+    assert all(expanded[t] >= w for t, w in plain.items())  # the query's own terms keep their weight
+    assert all(0 < w <= 1.0 for w in expanded.values())
+    before = bm25_scores(INDEX, plain, query, k1=1.5, b=0.75) > 0
+    after = bm25_scores(INDEX, expanded, query, k1=1.5, b=0.75) > 0
+    assert not (before & ~after).any()  # every row the query matched still matches
+
+
+@pytest.fixture(scope="module")
+def corpus_index(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("feedback")
+    chunks = [Chunk(document_id=f"d{i % 10}", text=t, title=f"Sak {i % 10}", page=1, start=i * 200,
+                    end=i * 200 + len(t)) for i, t in enumerate(CORPUS)]
+    SearchIndex.build(chunks, None, folder)
+    return folder
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(query=queries)
+def test_feedback_never_adds_rows(corpus_index, query):
+    plain = replace(Ranking(), feedback_docs=0, doc_weight=0.0, max_per_document=30)
+    off = SearchIndex.open(corpus_index, ranking=plain)
+    on = SearchIndex.open(corpus_index, ranking=replace(plain, feedback_docs=3, feedback_weight=1.0))
+    shown = [{(h.document_id, h.text) for h in i.search(query, None, top=30, mode="bm25")} for i in (off, on)]
+    assert shown[0] == shown[1]
