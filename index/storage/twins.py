@@ -1,7 +1,7 @@
 """Twins in the store: which live documents are alternate formats of another.
 
 ``documents.twin_of`` names the live document a twin is searched as; a document with
-``twin_of`` set is live but not searchable (``Store._live_ids`` leaves it out, so its
+``twin_of`` set is live but not searchable (``live.searchable`` leaves it out, so its
 chunks, findings and votes are neither indexed nor exported nor counted). The choice is
 recomputed from scratch over all live documents after every run (``apply``), so it
 holds across runs: a canonical document withdrawn leaves its twin the only one of the
@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy import select, update
 
 from saksfinn.index.storage import tables as t
-from saksfinn.index.storage.store import LIVE, Store
+from saksfinn.index.storage.live import LIVE
+from saksfinn.index.storage.store import Store
 from saksfinn.models import Chunk
 from saksfinn.models.ids import content_id
 
