@@ -51,6 +51,7 @@ bench: install
 train: install
 	$(BIN)/python eval/prose_train.py
 	$(BIN)/python eval/prose_train.py --features e5
+	$(BIN)/python eval/prose_train.py --features pooled
 
 corpus: install
 	$(BIN)/python corpus/make_corpus.py

@@ -4,7 +4,8 @@
 
 Documents are read and sectioned once (not timed); then, per document, ``extract_findings``
 with ``use_model=False`` and with the model, each timed over the whole corpus, plus the
-count of findings each adds. The share of a cold ingest is printed by ``bench/run_all.py``
+count of findings each adds. For the ``pooled`` features also the passage pass (which the
+index stage needs anyway) with and without pooling the unit vectors from it. The share of a cold ingest is printed by ``bench/run_all.py``
 (stage ``extract``).
 """
 
@@ -70,7 +71,48 @@ def main() -> int:
     rules, both, e5 = rows["rules"][0], rows["rules+model"][0], rows["rules+model e5"][0]
     print(f"model cost: tf-idf {both - rules:.2f} s ({both / rules:.1f}x the rules alone), "
           f"e5 {e5 - rules:.2f} s ({e5 / rules:.1f}x; sentence vectors included)")
+    pooled_bench(docs, nlp, rules)
     return 0
+
+
+def pooled_bench(docs: list, nlp: object, rules_seconds: float) -> None:
+    """``pooled`` features: the passage pass the index needs anyway, alone and with the unit
+    vectors pooled from it (no cache), then the extractor given those vectors."""
+    from saksfinn.extractors.findings import extract_findings
+    from saksfinn.extractors.sentences import sentence_units
+    from saksfinn.extractors.textspans import in_boilerplate
+    from saksfinn.flows.ingest import shared_embedder
+    from saksfinn.flows.unit_vectors import pooled_unit_vectors
+    from saksfinn.index.retrieval.chunking import chunk_document
+    from saksfinn.settings import Settings
+
+    embedder = shared_embedder(Settings())
+    embedder.encode_passages(["Modellen lastes før målingen."])
+    passages = {d.document_id: [c for c in chunk_document(d) if c.type == "passage"] for d in docs}
+    started = time.perf_counter()
+    for d in docs:
+        embedder.encode_passages([c.text for c in passages[d.document_id]])
+    plain = time.perf_counter() - started
+    started, known = time.perf_counter(), {}
+    for d in docs:
+        units = [u for u in sentence_units(d, nlp) if not in_boilerplate(d, u.start)]
+        spans = [(u.start, u.end) for u in units]
+        _, vectors = pooled_unit_vectors(embedder, passages[d.document_id], spans,
+                                         lambda missing, units=units: embedder.encode_passages(
+                                             [" ".join(units[i].text.split()) for i in missing]))
+        known[d.document_id] = dict(zip(spans, vectors))
+    pooled = time.perf_counter() - started
+    counts: Counter[str] = Counter()
+    started = time.perf_counter()
+    for d in docs:
+        for f in extract_findings(d, nlp, features="pooled", unit_vectors=known[d.document_id]):
+            counts["model" if f.extractor.startswith("prose-model") else f.type] += 1
+    extract = time.perf_counter() - started
+    n = sum(len(p) for p in passages.values())
+    print(f"pooled: passages alone {plain:.2f} s ({n} passages), with unit vectors pooled "
+          f"(+ sentence units, uncovered units embedded alone) {pooled:.2f} s (+{pooled - plain:.2f} s)")
+    print(f"{'rules+model pooled':<14}{extract:>9.2f}{1000 * extract / len(docs):>9.1f}  {dict(sorted(counts.items()))}"
+          f"  (model cost {extract - rules_seconds:.2f} s, unit vectors given)")
 
 
 if __name__ == "__main__":

@@ -47,8 +47,9 @@ def _key(name: str) -> str:
     return "".join(name.lower().split()).strip(".,:;«»\"")
 
 
-def model_view(model, examples, precision: float, embed=None) -> dict:
-    vectors = embed([pf.e5_text(e.text) for e in examples]) if model.needs_vectors else None
+def model_view(model, examples, precision: float, embed=None, vectors=None) -> dict:
+    if model.needs_vectors and vectors is None:
+        vectors = embed([pf.e5_text(e.text) for e in examples])
     scores = model.scores([e.text for e in examples], [e.heading for e in examples], [e.is_item for e in examples],
                           vectors)
     out = {}
@@ -70,6 +71,24 @@ def model_view(model, examples, precision: float, embed=None) -> dict:
     return out
 
 
+def _pooled_units(doc, nlp) -> dict:
+    """Unit span → vector pooled from the document's passages, as the ingest embed stage builds them."""
+    from prose_pooled import ingest_embedder
+
+    from saksfinn.extractors.sentences import sentence_units
+    from saksfinn.extractors.textspans import in_boilerplate
+    from saksfinn.flows.unit_vectors import pooled_unit_vectors
+    from saksfinn.index.retrieval.chunking import chunk_document
+
+    embedder = ingest_embedder()
+    units = [u for u in sentence_units(doc, nlp) if not in_boilerplate(doc, u.start)]
+    passages = [c for c in chunk_document(doc) if c.type == "passage"]
+    spans = [(u.start, u.end) for u in units]
+    _, vectors = pooled_unit_vectors(embedder, passages, spans, lambda missing: embedder.encode_passages(
+        [pf.e5_text(units[i].text) for i in missing]))
+    return dict(zip(spans, vectors))
+
+
 def product_view(examples, paths: dict[str, Path], precision: float, features: str = "tfidf", embed=None) -> dict:
     from saksfinn.extractors.findings import extract_findings
     from saksfinn.extractors.nlp import build_nlp
@@ -81,7 +100,9 @@ def product_view(examples, paths: dict[str, Path], precision: float, features: s
     tally = {label: Counter() for label in LABELS}
     for sha, units in sorted(by_doc.items()):
         _, doc = annotate.load(paths[sha])
-        findings = [f for f in extract_findings(doc, nlp, precision=precision, features=features, embed=embed)
+        known = _pooled_units(doc, nlp) if features == "pooled" else None
+        findings = [f for f in extract_findings(doc, nlp, precision=precision, features=features, embed=embed,
+                                                unit_vectors=known)
                     if f.type in LABELS]
         for label in LABELS:
             gold = [u for u in units if label in u.labels]
@@ -140,13 +161,19 @@ def main() -> None:
     if model is None:
         sys.exit("no prose model: run make train")
     examples = [e for e in prose_data.build() if not e.weak and e.split == args.split]
+    vectors = None
+    if args.features == "pooled":
+        from prose_pooled import pooled_vectors
+
+        examples.sort(key=lambda e: (e.sha256, e.start))
+        vectors = pooled_vectors(examples, cache=ROOT / ".saksfinn" / "train" / f"pooled_{args.split}.npz")[0]
     files = annotate.corpus_files() + sorted(p for p in prose_data.SAMPLE.rglob("*") if p.suffix in {".txt", ".pdf"})
     paths = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in files}
     result = {
         "split": args.split, "model_version": model.version,
         "documents": len({e.sha256 for e in examples}), "units": len(examples),
         "operating_points": {
-            str(p): {"model": model_view(model, examples, p, embed),
+            str(p): {"model": model_view(model, examples, p, embed, vectors),
                      "product": product_view(examples, paths, p, args.features, embed)}
             for p in sorted(PRECISION_LEVELS, reverse=True)
         },

@@ -2,6 +2,7 @@
 
     python eval/prose_train.py                 # writes extractors/data/prose_model.{joblib,json}
     python eval/prose_train.py --features e5   # writes extractors/data/prose_model_e5.{joblib,json}
+    python eval/prose_train.py --features pooled   # writes extractors/data/prose_model_pooled.{joblib,json}
 
 Data: the gold units of the train and dev documents (``eval/prose_data.py``; the test
 split is never read here). Features: tf-idf word/char n-grams + lexical cues
@@ -67,6 +68,15 @@ def e5_features(examples) -> np.ndarray:
     return np.hstack([vectors.astype(np.float32), cues])
 
 
+def pooled_features(examples) -> np.ndarray:
+    """Unit vectors pooled from the passage pass as ingest builds them (``eval/prose_pooled.py``) + cues."""
+    from prose_pooled import pooled_vectors
+
+    pooled, _, _ = pooled_vectors(examples)
+    cues = np.array([pf.cues(e.text, e.heading, e.is_item) for e in examples], dtype=np.float32)
+    return np.hstack([pooled.astype(np.float32), cues])
+
+
 def folds(examples, groups: np.ndarray, dense: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray, object]]:
     """(fit rows, scored rows, features) per fold; a vectorizer is fitted on the fit rows only
     (``dense``: fixed e5 + cue features instead)."""
@@ -113,17 +123,23 @@ def main() -> None:
 
     info: dict = {"units": len(data), "documents": len(set(groups)), "labels": {}}
     thresholds, calibrators, chosen_C, levels = {}, {}, {}, {}
-    dense = e5_features(data) if args.features == "e5" else None
-    split = folds(data, groups, dense)
+    dense = {"e5": e5_features, "pooled": pooled_features}.get(args.features, lambda _: None)(data)
+    # pooled: each label reads the unit vector or tf-idf, whichever has the better out-of-fold AP
+    # (both free at ingest; goals measured better on tf-idf, docs/prose_models.md)
+    splits = {"vectors": folds(data, groups, dense)} if dense is not None else {"tfidf": folds(data, groups)}
+    if args.features == "pooled":
+        splits["tfidf"] = folds(data, groups)
+    reads: dict[str, str] = {}
     for label in LABELS:
         y = np.array([label in e.labels for e in data], dtype=int)
         best = None
-        for C in C_GRID:
-            oof = out_of_fold(split, y, C)
-            ap = average_precision_score(y, oof)
-            if best is None or ap > best[0] + 1e-9:
-                best = (ap, C, oof)
-        ap, C, oof = best
+        for kind, split in splits.items():
+            for C in C_GRID:
+                oof = out_of_fold(split, y, C)
+                ap = average_precision_score(y, oof)
+                if best is None or ap > best[0] + 1e-9:
+                    best = (ap, C, oof, kind)
+        ap, C, oof, reads[label] = best
         thr = threshold_for(y, oof)
         precision, recall = pr_at(y.astype(bool), oof >= thr)
         calibrators[label] = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(oof, y)
@@ -131,26 +147,27 @@ def main() -> None:
         levels[label] = {str(level): float(threshold_for(y, oof, level)) for level in PRECISION_LEVELS}
         at_level = {k: pr_at(y.astype(bool), oof >= v) for k, v in levels[label].items()}
         info["labels"][label] = {
-            "positives": int(y.sum()), "C": C, "oof_ap": round(float(ap), 3), "threshold": round(float(thr), 4),
+            "positives": int(y.sum()), "C": C, "reads": reads[label], "oof_ap": round(float(ap), 3), "threshold": round(float(thr), 4),
             "oof_precision": round(precision, 3), "oof_recall": round(recall, 3),
             "levels": {k: {"threshold": round(levels[label][k], 4), "oof_precision": round(p, 3), "oof_recall": round(r, 3)}
                        for k, (p, r) in at_level.items()},
         }
         print(label, json.dumps(info["labels"][label]), f"{time.perf_counter() - t0:.0f}s", file=sys.stderr)
 
-    if dense is None:
+    vectorizer, X = None, {"vectors": dense}
+    if "tfidf" in reads.values():
         vectorizer = pf.make_tfidf().fit([pf.unit_text(e.text, e.heading) for e in data])
-        X = features(vectorizer, data)
-    else:
-        vectorizer, X = None, dense
+        X["tfidf"] = features(vectorizer, data)
     classifiers = {
-        label: classifier(chosen_C[label]).fit(X, np.array([label in e.labels for e in data], dtype=int))
+        label: classifier(chosen_C[label]).fit(X[reads[label]], np.array([label in e.labels for e in data], dtype=int))
         for label in LABELS
     }
     prefix = "" if args.features == "tfidf" else f"{args.features}-"
     version = f"{prefix}{SCHEMA}-{annotations_digest()[:8]}"
-    feature_name = "tfidf+cues" if args.features == "tfidf" else "e5+cues"
-    model = ProseModel(version, vectorizer, classifiers, calibrators, thresholds, info, levels, feature_name)
+    feature_name = f"{args.features}+cues"
+    label_features = reads if args.features == "pooled" else {}
+    model = ProseModel(version, vectorizer, classifiers, calibrators, thresholds, info, levels, feature_name,
+                       label_features)
 
     import joblib
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from dataclasses import dataclass
 
@@ -49,9 +49,9 @@ FINDINGS_VERSION: str = "+".join(e.id for e in ALL_EXTRACTORS)
 """All extractor versions in one string (``decisions@1+goals@1+...``): changes when any does."""
 
 
-def findings_version(precision: float = prose.DEFAULT_PRECISION, features: str = "tfidf") -> str:
-    """:data:`FINDINGS_VERSION` for the prose model's operating point ``precision`` and
-    feature set ``features``."""
+def findings_version(precision: float = prose.DEFAULT_PRECISION, features: str = prose.DEFAULT_FEATURES) -> str:
+    """The findings version for the prose model's operating point ``precision`` and feature set
+    ``features`` (:data:`FINDINGS_VERSION` is the one of the ``tfidf`` set at 0.85)."""
     prose.check_precision(precision)
     if precision == prose.DEFAULT_PRECISION and features == "tfidf":
         return FINDINGS_VERSION
@@ -92,19 +92,22 @@ def extract_findings(
     precision: float = prose.DEFAULT_PRECISION,
     features: str = "tfidf",
     embed: Callable[[list[str]], Any] | None = None,
+    unit_vectors: Mapping[tuple[int, int], Any] | None = None,
 ) -> list[Finding]:
     """Every finding of every extractor for ``doc``, ordered by span start then type.
 
     The rules always run; the prose model adds what they miss (:func:`merge_model_findings`)
     when ``use_model`` and a spaCy pipeline is given (it reads sentence units), at the
     operating point ``precision``, with the feature set ``features`` (``"e5"`` needs
-    ``embed``, texts → sentence vectors).
+    ``embed``, texts → sentence vectors; ``"pooled"`` takes ``unit_vectors``, unit span →
+    vector pooled from the passage pass, and embeds the units it lacks with ``embed``).
     """
     found: list[Finding] = []
     for extractor in EXTRACTORS:
         found.extend(extractor.run(doc, nlp))
     if use_model and nlp is not None:
-        model_found = prose.extract_prose(doc, nlp, precision=precision, features=features, embed=embed)
+        model_found = prose.extract_prose(doc, nlp, precision=precision, features=features, embed=embed,
+                                           unit_vectors=unit_vectors)
         found = merge_model_findings(found, model_found)
     found.sort(key=lambda f: (f.start, f.type, f.end))
     log.debug("%s: %d findings", doc.document_id[:12], len(found))

@@ -35,7 +35,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -65,8 +65,14 @@ META_PATH = DATA / "prose_model.json"
 FEATURE_SETS: dict[str, tuple[Path, Path]] = {
     "tfidf": (MODEL_PATH, META_PATH),  # tf-idf n-grams + cues: no vectors needed (default)
     "e5": (DATA / "prose_model_e5.joblib", DATA / "prose_model_e5.json"),  # e5 sentence vectors + cues
+    # e5 token states of the unit pooled from its passage's embedding pass + cues
+    "pooled": (DATA / "prose_model_pooled.joblib", DATA / "prose_model_pooled.json"),
 }
 """Feature set → (artefact, metadata); ``Settings.prose_features`` picks one."""
+DEFAULT_FEATURES = "pooled"
+"""What ingest uses by default (``Settings.prose_features``): the unit vectors come free from
+the passage embedding pass. A direct :func:`extract_prose` call defaults to ``tfidf``, the set
+that needs no vectors."""
 
 
 @dataclass
@@ -80,11 +86,17 @@ class ProseModel:
     thresholds: dict[str, float]  # label -> raw score at which a unit becomes a finding
     info: dict[str, Any] = field(default_factory=dict)
     levels: dict[str, dict[str, float]] = field(default_factory=dict)  # label -> {"0.5": raw threshold, ...}
-    features: str = "tfidf+cues"  # or "e5+cues": then ``vectorizer`` is None and scores need sentence vectors
+    features: str = "tfidf+cues"  # or "e5+cues" / "pooled+cues": scores need unit vectors
+    label_features: dict[str, str] = field(default_factory=dict)  # label -> "tfidf" | "vectors" (pooled model)
 
     @property
     def needs_vectors(self) -> bool:
-        return self.features.startswith("e5")
+        return self.features.startswith(("e5", "pooled"))
+
+    def reads(self, label: str) -> str:
+        """What ``label``'s classifier reads: ``"tfidf"`` (n-grams + cues) or ``"vectors"`` (unit vector + cues)."""
+        default = "vectors" if self.needs_vectors else "tfidf"
+        return getattr(self, "label_features", {}).get(label, default)  # older artefacts lack the field
 
     def threshold(self, label: str, precision: float = DEFAULT_PRECISION) -> float:
         """Raw score at which a unit becomes a finding for the operating point ``precision``."""
@@ -105,14 +117,16 @@ class ProseModel:
         if not texts:
             return {label: np.zeros(0) for label in self.classifiers}
         cues = np.array([pf.cues(t, h, i) for t, h, i in zip(texts, headings, items)], dtype=np.float32)
-        if self.needs_vectors:
+        kinds = {self.reads(label) for label in self.classifiers}
+        features: dict[str, Any] = {}
+        if "vectors" in kinds:
             if vectors is None or len(vectors) != len(texts):
                 raise ValueError("this prose model needs one sentence vector per unit")
-            features = np.hstack([np.asarray(vectors, dtype=np.float32), cues])
-        else:
+            features["vectors"] = np.hstack([np.asarray(vectors, dtype=np.float32), cues])
+        if "tfidf" in kinds:
             tfidf = self.vectorizer.transform([pf.unit_text(t, h) for t, h in zip(texts, headings)])
-            features = hstack([tfidf, csr_matrix(cues)]).tocsr()
-        return {label: clf.predict_proba(features)[:, 1] for label, clf in self.classifiers.items()}
+            features["tfidf"] = hstack([tfidf, csr_matrix(cues)]).tocsr()
+        return {label: clf.predict_proba(features[self.reads(label)])[:, 1] for label, clf in self.classifiers.items()}
 
     def confidence(self, label: str, raw: np.ndarray) -> np.ndarray:
         """Calibrated probability for raw scores (non-decreasing in ``raw``), in [0, 1]."""
@@ -248,6 +262,23 @@ def _finding(label: str, doc: Document, unit: Unit, confidence: float, extractor
                    description=text if text != name else None)
 
 
+def _vectors(
+    units: list[Unit],
+    embed: Callable[[list[str]], np.ndarray] | None,
+    known: Mapping[tuple[int, int], np.ndarray] | None,
+) -> np.ndarray | None:
+    """A vector per unit: from ``known`` by span, the others embedded alone (``None`` if that is needed
+    and there is no ``embed``)."""
+    known = known or {}
+    missing = [i for i, u in enumerate(units) if (u.start, u.end) not in known]
+    if missing and embed is None:
+        return None
+    fresh = embed([pf.e5_text(units[i].text) for i in missing]) if missing else []
+    by_row = dict(zip(missing, fresh))
+    return np.stack([np.asarray(by_row[i] if i in by_row else known[(u.start, u.end)], dtype=np.float32)
+                     for i, u in enumerate(units)])
+
+
 def extract_prose(
     doc: Document,
     nlp: object,
@@ -255,6 +286,7 @@ def extract_prose(
     precision: float = DEFAULT_PRECISION,
     features: str = "tfidf",
     embed: Callable[[list[str]], np.ndarray] | None = None,
+    unit_vectors: Mapping[tuple[int, int], np.ndarray] | None = None,
 ) -> list:
     """Model findings of ``doc`` (experiences, goals, projects), in text order.
 
@@ -263,17 +295,22 @@ def extract_prose(
     one finds more, less surely — each finding's ``confidence`` says how surely.
     ``features`` picks the committed artefact (:data:`FEATURE_SETS`); a model on sentence
     vectors gets them from ``embed`` (texts → passage vectors, the index's e5 embedder):
-    without it such a model finds nothing.
+    without it such a model finds nothing. ``unit_vectors`` (unit span → vector) are vectors
+    the caller already has — for ``pooled`` the unit's token states pooled from its
+    passage's embedding pass; units missing from it are embedded alone with ``embed``.
     """
     check_precision(precision)
     model = model if model is not None else load_model(FEATURE_SETS[features][0])
     if model is None or nlp is None:
         return []
-    if model.needs_vectors and embed is None:
+    if model.needs_vectors and embed is None and unit_vectors is None:
         log.warning("prose model %s needs sentence vectors and got no embedder: no prose findings", model.version)
         return []
     units = [u for u in sentence_units(doc, nlp) if not in_boilerplate(doc, u.start)]
-    vectors = embed([pf.e5_text(u.text) for u in units]) if model.needs_vectors and units else None
+    vectors = _vectors(units, embed, unit_vectors) if model.needs_vectors and units else None
+    if model.needs_vectors and units and vectors is None:
+        log.warning("prose model %s: units without vectors and no embedder: no prose findings", model.version)
+        return []
     scores = model.scores([u.text for u in units], [u.heading for u in units], [u.is_item for u in units], vectors)
     extractor = extractor_id(model.version, precision)
     found = []

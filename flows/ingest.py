@@ -1,5 +1,5 @@
 """The ingestion flow: discover (local folders, fetched URLs) → per batch: hash → skip
-unchanged → read → section → extract → chunk → store; then mark withdrawn sources and
+unchanged → read → section → [embed passages] → extract → chunk → store; then mark withdrawn sources and
 settle which version of every source is current (``index/storage/lifecycle.py``) → index →
 saved searches → report.
 
@@ -125,19 +125,13 @@ _SENTENCE_EMBEDDERS: dict[tuple, Any] = {}
 
 
 def sentence_embed(settings: Settings) -> Any:
-    """texts → passage vectors for the e5 prose model (the index's embedder, loaded once
-    per process and configuration); ``None`` when the prose model needs no vectors."""
-    if settings.prose_features != "e5":
+    """texts → passage vectors for the e5 / pooled prose model (the index's embedder, loaded
+    once per process and configuration); ``None`` when the prose model needs no vectors."""
+    if settings.prose_features not in ("e5", "pooled"):
         return None
-    from saksfinn.flows.indexing import embedder_from_settings
-
     from saksfinn.index.embedding.embed_cache import EmbeddingCache, embed_with_cache
 
-    key = (settings.embedder, settings.embedding_model, str(settings.model_cache), settings.embedding_quantize,
-           settings.embedding_backend)
-    if key not in _SENTENCE_EMBEDDERS:
-        _SENTENCE_EMBEDDERS[key] = embedder_from_settings(settings)
-    embedder = _SENTENCE_EMBEDDERS[key]
+    embedder = shared_embedder(settings)
 
     def embed(texts: list[str]) -> Any:
         import hashlib
@@ -151,6 +145,24 @@ def sentence_embed(settings: Settings) -> Any:
         return np.stack([vectors[h] for h in hashes]) if hashes else np.zeros((0, 0), dtype=np.float32)
 
     return embed
+
+
+def shared_embedder(settings: Settings) -> Any:
+    """The index's passage embedder, loaded once per process and configuration."""
+    from saksfinn.flows.indexing import embedder_from_settings
+
+    key = (settings.embedder, settings.embedding_model, str(settings.model_cache), settings.embedding_quantize,
+           settings.embedding_backend)
+    if key not in _SENTENCE_EMBEDDERS:
+        _SENTENCE_EMBEDDERS[key] = embedder_from_settings(settings)
+    return _SENTENCE_EMBEDDERS[key]
+
+
+@task(name="embed", cache_policy=NO_CACHE)
+def embed_task(batch: stages.Batch, settings: Settings) -> stages.Batch:
+    """Passage vectors (into the index's cache) and pooled unit vectors, for ``pooled`` prose features."""
+    options = stages.EmbedOptions(shared_embedder(settings), settings.index_dir, settings.embedding_batch_size)
+    return batch.run("embed", stages.embed_passages, shared_nlp, options)
 
 
 @task(name="extract", cache_policy=NO_CACHE)
@@ -189,11 +201,13 @@ def watches_task(settings: Settings, run_id: str) -> dict[str, list[str]]:
 
 
 def process_batch(batch: stages.Batch, settings: Settings, v: stages.Versions, run_id: str, call: Call) -> Any:
-    """hash → triage → read → section → extract (+ chunk) → store, for one batch."""
+    """hash → triage → read → section → [embed] → extract (+ chunk) → store, for one batch."""
     batch = call(hash_task, batch)
     batch = call(triage_task, batch, settings, v)
     batch = call(read_task, batch, settings)
     batch = call(section_task, batch)
+    if settings.prose_features == "pooled":
+        batch = call(embed_task, batch, settings)
     batch = call(extract_task, batch, settings)
     return call(store_task, batch, settings, v, run_id)
 

@@ -243,8 +243,9 @@ def test_new_extractor_version_rederives_without_reading(home, tmp_path, sample_
 
     docs, settings, first, store, before = ingest_copy_of_sample(home, tmp_path, sample_corpus)
 
-    new_version = f"{findings_module.FINDINGS_VERSION}+test"
-    monkeypatch.setattr(findings_module, "FINDINGS_VERSION", new_version)
+    original = findings_module.findings_version
+    monkeypatch.setattr(findings_module, "findings_version", lambda *a, **k: f"{original(*a, **k)}+test")
+    new_version = f"{original()}+test"
     reads = forbid_reading(monkeypatch)
     second = run_ingest([str(docs)], settings)
     assert reads == []

@@ -150,3 +150,20 @@ def test_openvino_agrees_with_torch_on_real_chunks(tmp_path, shared_corpus):
     assert np.mean(overlap) >= 0.95, overlap
     again = make_embedder("sentence-transformers", E5_SMALL, tmp_path, 8, backend="openvino")
     assert np.sum(again.encode_passages(texts[:3]) * a[:3], axis=1).min() >= 0.9999  # from the cached IR
+
+
+@pytest.mark.slow
+def test_span_vectors_come_from_the_same_pass_as_the_passage_vectors(tmp_path, shared_corpus):
+    from saksfinn.index.embedding.span_pool import encode_with_spans
+
+    path = sorted((shared_corpus / "steinkjer").glob("*.txt"))[0]
+    words = path.read_text(encoding="utf-8").split()
+    texts = [" ".join(words[i : i + 200]) for i in range(0, min(len(words), 800), 200)]
+    spans = [[(0, len(t) // 3), (len(t) // 3, len(t))] for t in texts]
+    ov = make_embedder("sentence-transformers", E5_SMALL, tmp_path, 8, backend="openvino")
+    vectors, pooled = encode_with_spans(ov, texts, spans)
+    assert np.sum(vectors * ov.encode_passages(texts), axis=1).min() >= 0.9999  # what the index would embed
+    alone = ov.encode_passages([t[s:e] for t, row in zip(texts, spans) for s, e in row])
+    cosines = [float(v @ a) for v, a in zip((v for row in pooled for v in row), alone)]
+    assert min(cosines) > 0.8  # a span's contextual vector stays close to the span embedded alone
+    assert all(float(np.linalg.norm(v)) == pytest.approx(1, abs=1e-4) for row in pooled for v in row)

@@ -82,7 +82,8 @@ def analyse(items: list[Work]) -> list[Work]:
 @dataclass(frozen=True)
 class ProseOptions:
     """How the prose model runs: ``Settings.prose_precision`` / ``prose_features``, and for
-    e5 features the sentence embedder (texts → vectors)."""
+    e5 / pooled features the sentence embedder (texts → vectors; for pooled only the units
+    the embed stage left without a vector)."""
 
     precision: float = 0.85
     features: str = "tfidf"
@@ -101,7 +102,7 @@ def extract(items: list[Work], nlp_factory: Callable[[], Any], prose: ProseOptio
         started = time.perf_counter()
         try:
             item.findings = list(extract_findings(item.doc, nlp, precision=prose.precision, features=prose.features,
-                                                  embed=prose.embed))
+                                                  embed=prose.embed, unit_vectors=item.unit_vectors))
             item.themes = tuple(document_themes(item.doc, item.findings))
             item.votes = link_decisions(item.doc, extract_votes(item.doc, nlp), item.findings)
         except Exception as exc:

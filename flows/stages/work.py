@@ -37,6 +37,7 @@ class Work:
     previous_document_id: str | None = None  # what a changed source held before
     failing_since: Any = None  # when a source that fails again first failed
     copy_of: Work | None = None  # the item of this run holding the same bytes (see store_items)
+    unit_vectors: dict[tuple[int, int], Any] | None = None  # pooled prose features: unit span → vector (embed stage)
 
     def fail(self, reason: str, status: DocStatus = DocStatus.FAILED) -> None:
         self.status, self.reason, self.done = status, reason, True

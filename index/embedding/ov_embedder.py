@@ -213,7 +213,8 @@ class OpenVINOEmbedder:
             self._compiled = compiled
             log.info("loaded %s on OpenVINO (%s)", self.name, self.precision)
 
-    def _batch(self, texts: list[str]) -> np.ndarray:
+    def _states(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+        """Last hidden states ``[batch, seq, hidden]``, the attention mask and the encodings."""
         encodings = self._tokenizer.encode_batch(texts)
         length = max(len(e.ids) for e in encodings)
         ids = np.full((len(texts), length), self._pad_id, dtype=np.int64)  # masked: any id would do
@@ -223,11 +224,17 @@ class OpenVINOEmbedder:
             mask[row, : len(enc.ids)] = 1
         request = self._compiled.create_infer_request()
         hidden = request.infer({"input_ids": ids, "attention_mask": mask})[self._compiled.output(0)]
-        hidden = np.asarray(hidden, dtype=np.float32)
+        return np.asarray(hidden, dtype=np.float32), mask, encodings
+
+    def _pool_states(self, hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
         if self._pool == "cls":
             return hidden[:, 0, :]
         weights = mask[:, :, None].astype(np.float32)
         return (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+
+    def _batch(self, texts: list[str]) -> np.ndarray:
+        hidden, mask, _ = self._states(texts)
+        return self._pool_states(hidden, mask)
 
     def _encode(self, texts: list[str], kind: str) -> np.ndarray:
         self.warm_up()
@@ -242,6 +249,29 @@ class OpenVINOEmbedder:
             part = order[start : start + self.batch_size]
             out[part] = self._batch([texts[i] for i in part])
         return normalise(out)
+
+    def encode_passages_with_spans(
+        self, texts: list[str], spans: list[list[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
+        """Passage vectors of ``texts`` (as :meth:`encode_passages`) and, from the same
+        forward pass, a vector per character span of each text: the mean of the last hidden
+        states of the tokens inside the span (:func:`~saksfinn.index.embedding.span_pool.pool_spans`),
+        L2-normalised; ``None`` for a span no kept token covers (cut off by truncation)."""
+        from saksfinn.index.embedding.span_pool import pool_spans
+
+        self.warm_up()
+        prefix = self.prompts.get("passage", "")
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        pooled: list[list[np.ndarray | None]] = [[] for _ in texts]
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), max(1, self.batch_size)):
+            part = order[start : start + self.batch_size]
+            hidden, mask, encodings = self._states([prefix + texts[i] for i in part])
+            out[part] = self._pool_states(hidden, mask)
+            for row, i in enumerate(part):
+                enc = encodings[row]
+                pooled[i] = pool_spans(hidden[row, : len(enc.ids)], enc.offsets, spans[i], len(prefix))
+        return normalise(out), pooled
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, "query")
