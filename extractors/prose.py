@@ -93,6 +93,14 @@ class ProseModel:
     def needs_vectors(self) -> bool:
         return self.features.startswith(("e5", "pooled"))
 
+    @property
+    def vector_dim(self) -> int | None:
+        """Width of the unit vectors the vector-reading classifiers were trained on (``None``: none read vectors)."""
+        for label, clf in self.classifiers.items():
+            if self.reads(label) == "vectors" and hasattr(clf, "coef_"):
+                return int(clf.coef_.shape[1]) - (len(pf.CUES) + len(pf.HEADING_CUES) + 2)
+        return None
+
     def reads(self, label: str) -> str:
         """What ``label``'s classifier reads: ``"tfidf"`` (n-grams + cues) or ``"vectors"`` (unit vector + cues)."""
         default = "vectors" if self.needs_vectors else "tfidf"
@@ -310,6 +318,10 @@ def extract_prose(
     vectors = _vectors(units, embed, unit_vectors) if model.needs_vectors and units else None
     if model.needs_vectors and units and vectors is None:
         log.warning("prose model %s: units without vectors and no embedder: no prose findings", model.version)
+        return []
+    if vectors is not None and model.vector_dim not in (None, vectors.shape[1]):
+        log.warning("prose model %s reads %d-dim vectors, the embedder gives %d (another embedding model?): "
+                    "no prose findings", model.version, model.vector_dim, vectors.shape[1])
         return []
     scores = model.scores([u.text for u in units], [u.heading for u in units], [u.is_item for u in units], vectors)
     extractor = extractor_id(model.version, precision)

@@ -149,3 +149,15 @@ def test_each_label_of_the_committed_pooled_model_reads_what_training_chose():
     for label in prose.LABELS:
         assert model.reads(label) == reads[label]
         assert np.allclose(a[label], b[label]) == (reads[label] == "tfidf"), label
+
+
+def test_vectors_of_another_width_give_no_prose_findings_and_say_so(nlp, caplog):  # noqa: F811
+    from tests.finding_docs import make_doc  # noqa: PLC0415
+
+    assert _POOLED_MODEL.vector_dim == 384
+    with caplog.at_level("WARNING"):
+        found = prose.extract_prose(make_doc(PAPER), nlp, _POOLED_MODEL,
+                                    embed=lambda texts: HashEmbedder(256).encode_passages(texts))
+    assert found == [] and "another embedding model" in caplog.text
+    assert prose.extract_prose(make_doc(PAPER), nlp, _POOLED_MODEL,
+                               embed=lambda texts: HashEmbedder(384).encode_passages(texts))
