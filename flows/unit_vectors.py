@@ -53,17 +53,40 @@ def pooled_unit_vectors(
 ) -> tuple[np.ndarray, list[np.ndarray | None]]:
     """``(passage vectors, a vector per unit)``: units inside a passage get the pooled token
     states of their span; the others ``alone(unit indices)`` (row per index), or ``None``."""
-    where = assign(units, passages)
-    spans: list[list[Span]] = [[] for _ in passages]
-    slot: dict[int, tuple[int, int]] = {}
-    for u, hit in enumerate(where):
-        if hit is not None:
-            slot[u] = (hit[0], len(spans[hit[0]]))
-            spans[hit[0]].append(hit[1])
-    vectors, pooled = encode_with_spans(embedder, [p.text for p in passages], spans)  # type: ignore[arg-type]
-    out: list[np.ndarray | None] = [pooled[slot[u][0]][slot[u][1]] if u in slot else None for u in range(len(units))]
+    (vectors, out), = pooled_many(embedder, [(passages, units)])
     missing = [u for u, v in enumerate(out) if v is None]
     if missing and alone is not None:
         for u, v in zip(missing, alone(missing)):
             out[u] = np.asarray(v, dtype=np.float32)
     return vectors, out
+
+
+def pooled_many(
+    embedder: object, documents: Sequence[tuple[Sequence[Chunk], Sequence[Span]]]
+) -> list[tuple[np.ndarray, list[np.ndarray | None]]]:
+    """:func:`pooled_unit_vectors` (without the fallback) for several documents' (passages, unit spans)
+    in one pass: the passages of all of them are batched together by length, as the index
+    stage batches them, so there is no more padding than there."""
+    texts: list[str] = []
+    spans: list[list[Span]] = []
+    plans = []
+    for passages, units in documents:
+        where = assign(units, passages)
+        base = len(texts)
+        texts += [p.text for p in passages]
+        spans += [[] for _ in passages]
+        slot: dict[int, tuple[int, int]] = {}
+        for u, hit in enumerate(where):
+            if hit is not None:
+                slot[u] = (base + hit[0], len(spans[base + hit[0]]))
+                spans[base + hit[0]].append(hit[1])
+        plans.append((base, len(passages), len(units), slot))
+    if texts:
+        vectors, pooled = encode_with_spans(embedder, texts, spans)  # type: ignore[arg-type]
+    else:
+        vectors, pooled = np.zeros((0, getattr(embedder, "dim", 0)), dtype=np.float32), []
+    out = []
+    for base, n, n_units, slot in plans:
+        unit_vectors = [pooled[slot[u][0]][slot[u][1]] if u in slot else None for u in range(n_units)]
+        out.append((vectors[base : base + n], unit_vectors))
+    return out

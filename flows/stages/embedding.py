@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 from saksfinn.flows.stages.work import Work, _pending, one_line
 
@@ -44,10 +43,11 @@ def unit_key(passage_hash: str, span: tuple[int, int]) -> str:
 
 
 def embed_passages(items: list[Work], nlp_factory: Callable[[], Any], options: EmbedOptions) -> list[Work]:
-    """Set ``item.unit_vectors`` (unit span → vector) for every pending document."""
+    """Set ``item.unit_vectors`` (unit span → vector) for every pending document; the passages of
+    the whole batch are embedded in one pass, batched by length as the index stage does."""
     from saksfinn.extractors.sentences import sentence_units
     from saksfinn.extractors.textspans import in_boilerplate
-    from saksfinn.flows.unit_vectors import assign, pooled_unit_vectors
+    from saksfinn.flows.unit_vectors import assign, pooled_many
     from saksfinn.index.embedding.embed_cache import EmbeddingCache, embed_with_cache
     from saksfinn.index.retrieval.chunking import chunk_document
 
@@ -59,8 +59,10 @@ def embed_passages(items: list[Work], nlp_factory: Callable[[], Any], options: E
     passages_cache = EmbeddingCache(options.index_dir / "embeddings.sqlite", model_id)
     units_cache = EmbeddingCache(options.index_dir / "unit_vectors.sqlite", model_id)
     alone_cache = EmbeddingCache(options.index_dir / "sentence_vectors.sqlite", model_id)
+    started = time.perf_counter()
+    plans = []  # (item, units, spans, cache keys) of documents whose vectors are not all cached
+    lonely: list[tuple[Work, tuple[int, int], str]] = []
     for item in pending:
-        started = time.perf_counter()
         try:
             doc = item.doc
             passages = [c for c in chunk_document(doc) if c.type == "passage"]
@@ -69,24 +71,36 @@ def embed_passages(items: list[Work], nlp_factory: Callable[[], Any], options: E
             where = assign(spans, passages)
             keys = {i: unit_key(passages[hit[0]].text_hash, hit[1]) for i, hit in enumerate(where) if hit is not None}
             cached = units_cache.get_many(keys.values())
-            have_passages = passages_cache.get_many(p.text_hash for p in passages)
-            vectors: dict[tuple[int, int], np.ndarray] = {}
-            if len(cached) == len(set(keys.values())) and len(have_passages) == len({p.text_hash for p in passages}):
-                vectors = {spans[i]: cached[k] for i, k in keys.items()}
-            elif passages:
-                passage_vectors, pooled = pooled_unit_vectors(options.embedder, passages, spans)
-                passages_cache.put_many({p.text_hash: v for p, v in zip(passages, passage_vectors)})
-                units_cache.put_many({keys[i]: pooled[i] for i in keys if pooled[i] is not None})
-                vectors = {spans[i]: pooled[i] for i in keys if pooled[i] is not None}
-            lonely = [((s, e), " ".join(t.split())) for s, e, t in units if (s, e) not in vectors]
-            if lonely:
-                hashes = [hashlib.sha256(t.encode("utf-8")).hexdigest() for _, t in lonely]
-                alone = embed_with_cache(options.embedder, alone_cache, dict(zip(hashes, (t for _, t in lonely))),
-                                         options.batch_size)
-                vectors.update({span: alone[h] for (span, _), h in zip(lonely, hashes)})
-            item.unit_vectors = vectors
+            have = passages_cache.get_many(p.text_hash for p in passages)
+            item.unit_vectors = {}
+            if len(cached) == len(set(keys.values())) and len(have) == len({p.text_hash for p in passages}):
+                item.unit_vectors = {spans[i]: cached[k] for i, k in keys.items()}
+            else:
+                plans.append((item, passages, spans, keys))
+            covered = {spans[i] for i in keys}
+            lonely += [(item, (s, e), " ".join(t.split())) for s, e, t in units if (s, e) not in covered]
         except Exception as exc:  # the prose model then embeds units alone; the document goes on
-            log.warning("embedding passages of %s failed (%s); its units are embedded alone",
+            log.warning("preparing passages of %s failed (%s); its units are embedded alone",
                         item.file.source, one_line(exc))
-        item.seconds += time.perf_counter() - started
+            item.unit_vectors = None
+    try:
+        results = pooled_many(options.embedder, [(passages, spans) for _, passages, spans, _ in plans])
+        for (item, passages, spans, keys), (passage_vectors, pooled) in zip(plans, results):
+            passages_cache.put_many({p.text_hash: v for p, v in zip(passages, passage_vectors)})
+            units_cache.put_many({keys[i]: pooled[i] for i in keys if pooled[i] is not None})
+            item.unit_vectors = {spans[i]: pooled[i] for i in keys if pooled[i] is not None}
+        lonely = [(item, span, text) for item, span, text in lonely if item.unit_vectors is not None]
+        if lonely:  # units no passage covers (or whose span lost its tokens): embedded alone, cached
+            hashes = [hashlib.sha256(text.encode("utf-8")).hexdigest() for _, _, text in lonely]
+            alone = embed_with_cache(options.embedder, alone_cache, dict(zip(hashes, (t for _, _, t in lonely))),
+                                     options.batch_size)
+            for (item, span, _), h in zip(lonely, hashes):
+                item.unit_vectors[span] = alone[h]
+    except Exception as exc:  # the prose model then embeds units alone; the documents go on
+        log.warning("embedding passages failed (%s); units are embedded alone", one_line(exc))
+        for item in pending:
+            item.unit_vectors = None
+    share = (time.perf_counter() - started) / len(pending)
+    for item in pending:
+        item.seconds += share
     return items
