@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -33,6 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 GOLD = ROOT / "eval" / "metadata_gold.tsv"
+sys.path.insert(0, str(ROOT / "eval"))
+
+from metadata_reference import analysed_meta, manifest_rows, title_agrees  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -65,24 +67,6 @@ class Outcome:
         return is_poor_title(self.title)
 
 
-def _norm(t: str) -> str:
-    return re.sub(r"[\s\-–—:,.()]+", " ", t.casefold()).strip()
-
-
-def title_agrees(ours: str | None, theirs: str | None) -> bool:
-    """Same title up to case and punctuation, a prefix of it, or ≥ 60 % shared words; no
-    reference title: agrees when we have none either."""
-    if not theirs:
-        return ours is None
-    a, b = _norm(ours or ""), _norm(theirs)
-    if not a:
-        return False
-    if a == b or b.startswith(a) or a.startswith(b):
-        return True
-    ta, tb = set(a.split()), set(b.split())
-    return len(ta & tb) / len(ta | tb) >= 0.6
-
-
 def gold() -> dict[str, dict[str, str]]:
     with open(GOLD, encoding="utf-8") as fh:
         lines = [ln for ln in fh if not ln.startswith("#")]
@@ -90,21 +74,15 @@ def gold() -> dict[str, dict[str, str]]:
 
 
 def outcomes(corpus: Path = CORPUS) -> list[Outcome]:
-    sys.path.insert(0, str(ROOT / "eval"))
     import annotate
 
-    from saksfinn.extractors.analyse import analyse_document
-    from saksfinn.extractors.read import read_document
-
-    with open(corpus / "steinkjer" / "MANIFEST.tsv", encoding="utf-8") as fh:
-        manifest = {r["file"]: r["title"] for r in csv.DictReader(fh, delimiter="\t")}
+    manifest = {r["file"]: r["title"] for r in manifest_rows(corpus)}
     out = []
     for sha, row in gold().items():
         path = corpus / row["file"]
         data = path.read_bytes()
         assert hashlib.sha256(data).hexdigest() == sha, f"{row['file']} changed"
-        doc = read_document(data, source=path.name, document_id=sha, ocr="off")
-        meta = analyse_document(doc).meta
+        meta = analysed_meta(data, path, document_id=sha)
         reference = manifest[path.name] if row["file"].startswith("steinkjer/") else row["title"]
         out.append(Outcome(row["file"], "test" if annotate.split_of(sha) == "test" else "tuned",
                            row["municipality"] or None, meta.municipality, reference or None, meta.title))

@@ -1,16 +1,11 @@
 """eval/agreement.py: the agreement statistics and how stand-off records become units."""
 
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 
-EVAL = Path(__file__).resolve().parents[1] / "eval"
-spec = importlib.util.spec_from_file_location("saksfinn_eval_agreement", EVAL / "agreement.py")
-agreement = importlib.util.module_from_spec(spec)
-sys.modules[spec.name] = agreement  # dataclasses look their module up while the class is built
-spec.loader.exec_module(agreement)
+from tests.eval_modules import load_eval
+
+agreement = load_eval("agreement")
 
 
 @pytest.mark.parametrize(

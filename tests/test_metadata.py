@@ -3,9 +3,7 @@ municipality precedence; plus agreement with the Steinkjer MANIFEST."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ from saksfinn.extractors.metadata import (
 )
 from saksfinn.extractors.textdoc import document_from_text
 from saksfinn.models import DocType, Meeting
+from tests.eval_modules import load_eval
 
 D = dt.date
 
@@ -195,38 +194,25 @@ def test_analyse_document_fills_sections_and_meta() -> None:
 # --- real corpus -------------------------------------------------------------------------
 
 _TYPES = {"saksframlegg": "saksfremlegg", "protokoll": "møteprotokoll", "rapport": "rapport", "other": "annet"}
-
-
-def _norm(t: str) -> str:
-    return re.sub(r"[\s\-–—:]+", " ", t.casefold()).strip()
-
-
-def _title_agrees(ours: str | None, theirs: str) -> bool:
-    a, b = _norm(ours or ""), _norm(theirs)
-    if not a:
-        return False
-    if a == b or b.startswith(a) or a.startswith(b):
-        return True
-    ta, tb = set(a.split()), set(b.split())
-    return len(ta & tb) / len(ta | tb) >= 0.6
+reference = load_eval("metadata_reference")
 
 
 def steinkjer_agreement(root: Path) -> dict[str, float]:
-    """Agreement of extract_metadata with steinkjer/MANIFEST.tsv (also used for the report)."""
-    with open(root / "MANIFEST.tsv", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    """Agreement of extract_metadata with steinkjer/MANIFEST.tsv (also used for the report);
+    ``root`` is the corpus folder's ``steinkjer/``."""
+    rows = reference.manifest_rows(root.parent)
     n = len(rows)
     c = dict.fromkeys(("muni_path", "muni_text", "muni_text_wrong", "type", "title", "dated", "date"), 0)
     for r in rows:
         f = root / r["file"]
-        doc = document_from_text(f.read_text(encoding="utf-8"), source=str(f))
-        with_path = analyse_document(doc, path=str(f)).meta
-        text_only = analyse_document(doc).meta
+        data = f.read_bytes()
+        with_path = reference.analysed_meta(data, f, document_id=r["file"], with_path=True)
+        text_only = reference.analysed_meta(data, f, document_id=r["file"])
         c["muni_path"] += with_path.municipality == r["municipality"]
         c["muni_text"] += text_only.municipality == r["municipality"]
         c["muni_text_wrong"] += text_only.municipality not in (None, r["municipality"])
         c["type"] += with_path.doc_type.value == _TYPES[r["document_type"]]
-        c["title"] += _title_agrees(with_path.title, r["title"])
+        c["title"] += reference.title_agrees(with_path.title, r["title"])
         dates = parse_dates(r["date"].split(";")[0]) if r["date"] else ()
         if len(dates) == 1:
             c["dated"] += 1

@@ -4,17 +4,13 @@ README/docs quote, as floors."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
-EVAL = Path(__file__).resolve().parents[1] / "eval"
-spec = importlib.util.spec_from_file_location("saksfinn_eval_metadata_coverage", EVAL / "metadata_coverage.py")
-coverage = importlib.util.module_from_spec(spec)
-sys.modules[spec.name] = coverage
-spec.loader.exec_module(coverage)
+from tests.eval_modules import load_eval
+
+coverage = load_eval("metadata_coverage")
 
 
 @pytest.mark.corpus
