@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from saksfinn.extractors.case_lines import CASE_HEADER_RE, CASE_REF_LINE_RE
 from saksfinn.extractors.dates import parse_exact_date
 from saksfinn.extractors.decision_labels import (
     AGENDA_ITEM_RE,
     BODY_DATE_RE,
-    CASE_HEADER_RE,
-    CASE_REF_LINE_RE,
     Label,
     is_body,
     is_stop,

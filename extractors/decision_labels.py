@@ -5,8 +5,9 @@ A label is found by :func:`find_labels` (``Innstilling:``, ``Rådmannen tilrår`
 with a sentence after it, ``Vedtak i AMU:``; see :mod:`~saksfinn.extractors.decisions` for the
 full list); :func:`block_end` runs a decision's text to the next stop line (:func:`is_stop`: a
 label, a prose heading, a case header, a vote line, a postcode or a signature). The patterns of
-case headers, agenda items, body+date and case-ref lines are shared with
-:mod:`~saksfinn.extractors.decision_context`, which reads body, date and case ref from them.
+agenda items and body+date lines (and :mod:`~saksfinn.extractors.case_lines`' case headers and
+case-ref lines) are shared with :mod:`~saksfinn.extractors.decision_context`, which reads body,
+date and case ref from them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from saksfinn.extractors.case_lines import CASE_HEADER_RE, CASE_REF_LINE_RE
 from saksfinn.extractors.dates import parse_exact_date
 from saksfinn.extractors.textspans import Line
 
@@ -38,17 +40,10 @@ _LABEL_TAIL_RE = re.compile(r"\s*(?::\s*(?P<inline>.*))?$", re.DOTALL)
 
 _NOT_WHO = {"forslags", "endringsforslags", "tilleggsforslags", "als", "os"}
 
-CASE_HEADER_RE = re.compile(
-    r"^(?P<body>[A-ZÆØÅ][\wæøåÆØÅ .\-]{2,80}?)\s+(?:sin\s+|si\s+)?(?:behandling|handsaming)"
-    r"\s+av\s+sak\s+(?P<ref>\d+/\d+)"
-    r"(?:\s+i\s+møte\s+(?:den\s+)?(?P<date>\d{1,2}\.\d{1,2}\.\d{4}))?",
-    re.IGNORECASE,
-)
 AGENDA_ITEM_RE = re.compile(r"^(?:PS|FO|RS|DS|Sak|SAK)\s+\d+/\d+\b")
 BODY_DATE_RE = re.compile(
     r"^(?P<body>[A-ZÆØÅ][\wæøåÆØÅ ,\-]{2,60}?)\s+(?:behandling\s+)?(?P<date>\d{1,2}\.\d{1,2}\.\d{2,4})\s*:?$"
 )
-CASE_REF_LINE_RE = re.compile(r"^(?P<ref>[A-ZÆØÅ]{1,6}\s?-\s?\d+/\d+)\s*$")
 STOP_RE = re.compile(
     r"^(?:saksopplysninger|saksopplysningar|saksutredning|saksutgreiing|saksutgreiding"
     r"|(?:rådmannens|kommunedirektørens|rådmannen si|kommunedirektøren si)\s+vurdering"

@@ -15,16 +15,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from saksfinn.extractors.case_lines import CASE_HEADER_RE, CASE_REF_LINE_RE
 from saksfinn.extractors.dates import parse_exact_date
 from saksfinn.extractors.textspans import Line
 
-_CASE_HEADER_RE = re.compile(
-    r"^(?P<body>[A-ZÆØÅ][\wæøåÆØÅ .\-]{2,80}?)\s+(?:sin\s+|si\s+)?(?:behandling|handsaming)"
-    r"\s+av\s+sak\s+(?P<ref>\d+/\d+)"
-    r"(?:\s+i\s+møte\s+(?:den\s+)?(?P<date>\d{1,2}\.\d{1,2}\.\d{4}))?",
-    re.IGNORECASE,
-)
-_REF_LINE_RE = re.compile(r"^(?P<ref>[A-ZÆØÅ]{1,6}\s?-\s?(?P<number>\d+/\d+))\s*$")
 ROLL_RE = re.compile(
     r"^(?P<side>For|Imot|Mot|I\s+mot)\s+"
     r"(?:forslag\s+(?P<alt>\d{1,2})|forslaget|innstillingen|innstillinga|tilrådinga|tilrådingen|framlegget"
@@ -158,12 +152,12 @@ def cases(lines: list[Line]) -> list[Case]:
     starts: list[tuple[int, str | None, str | None, dt.date | None]] = []
     for k, line in enumerate(lines):
         text = line.stripped
-        header = _CASE_HEADER_RE.match(text)
+        header = CASE_HEADER_RE.match(text)
         if header:
             date = parse_exact_date(header.group("date")) if header.group("date") else None
             starts.append((k, f"sak {header.group('ref')}", body_name(header.group("body")), date))
             continue
-        ref = _REF_LINE_RE.match(text)
+        ref = CASE_REF_LINE_RE.match(text)
         if ref and next_text(lines, k) and re.match(r"^(?:tilråding|vedtak|innstilling)\b", next_text(lines, k), re.I):
             body, date = saksgang.get(ref.group("number"), (None, None))
             starts.append((k, re.sub(r"\s", "", ref.group("ref")), body, date))

@@ -58,13 +58,17 @@ class ExportFilters:
               theme: str | None = None, document_id: str | None = None) -> "ExportFilters":
         if type is not None and type not in FINDING_TYPES:
             raise SaksfinnError(f"unknown finding type {type!r}; use one of {', '.join(FINDING_TYPES)}")
-        day = None
-        if since:
-            try:
-                day = dt.date.fromisoformat(since)
-            except ValueError:
-                raise SaksfinnError(f"--since must be YYYY-MM-DD, got {since!r}") from None
-        return cls(type=type, municipality=municipality, since=day, theme=theme, document_id=document_id)
+        return cls(type=type, municipality=municipality, since=parse_since(since), theme=theme, document_id=document_id)
+
+
+def parse_since(since: str | None) -> dt.date | None:
+    """``--since`` as a date (``YYYY-MM-DD``); empty or absent is no bound."""
+    if not since:
+        return None
+    try:
+        return dt.date.fromisoformat(since)
+    except ValueError:
+        raise SaksfinnError(f"--since must be YYYY-MM-DD, got {since!r}") from None
 
 
 def finding_rows(store: Store, filters: ExportFilters) -> Iterator[dict[str, Any]]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from saksfinn.index.exports.export import parse_since
 from saksfinn.index.storage.store import Store
 from saksfinn.models.errors import SaksfinnError
 from saksfinn.models.votes import Vote, merge_people, normalise_party
@@ -62,12 +63,7 @@ class VoteFilters:
               **values: Any) -> VoteFilters:
         if result is not None and result not in RESULTS:
             raise SaksfinnError(f"ukjent resultat {result!r}; bruk {' eller '.join(RESULTS)}")
-        day = None
-        if since:
-            try:
-                day = dt.date.fromisoformat(since)
-            except ValueError:
-                raise SaksfinnError(f"--since must be YYYY-MM-DD, got {since!r}") from None
+        day = parse_since(since)
         try:
             number = int(year) if year not in (None, "") else None
         except ValueError:

@@ -271,32 +271,33 @@ def _insert_derived(
     rows = [{"document_id": document_id, "idx": s.index, "record": s.model_dump(mode="json")} for s in sections]
     if rows:
         conn.execute(insert(t.sections), rows)
-    seen: set[str] = set()
-    rows = []
-    for f in findings:
-        if f.finding_id in seen:
-            continue
-        seen.add(f.finding_id)
-        rows.append(
-            {
-                "finding_id": f.finding_id,
-                "document_id": document_id,
-                "type": f.type,
-                "extractor": f.extractor,
-                "page": f.page,
-                "record": f.model_dump(mode="json"),
-            }
-        )
+    rows = _first_of_each("finding_id", (
+        {
+            "finding_id": f.finding_id,
+            "document_id": document_id,
+            "type": f.type,
+            "extractor": f.extractor,
+            "page": f.page,
+            "record": f.model_dump(mode="json"),
+        }
+        for f in findings
+    ))
     if rows:
         conn.execute(insert(t.findings), rows)
-    seen = set()
-    rows = []
-    for c in chunks:
-        if c.chunk_id in seen:
-            continue
-        seen.add(c.chunk_id)
-        rows.append(
-            {"chunk_id": c.chunk_id, "document_id": document_id, "text_hash": c.text_hash, "record": c.model_dump(mode="json")}
-        )
+    rows = _first_of_each("chunk_id", (
+        {"chunk_id": c.chunk_id, "document_id": document_id, "text_hash": c.text_hash, "record": c.model_dump(mode="json")}
+        for c in chunks
+    ))
     if rows:
         conn.execute(insert(t.chunks), rows)
+
+
+def _first_of_each(key: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` without the later ones whose ``key`` was seen before (a finding or chunk made twice)."""
+    seen: set[str] = set()
+    out = []
+    for row in rows:
+        if row[key] not in seen:
+            seen.add(row[key])
+            out.append(row)
+    return out

@@ -38,9 +38,21 @@ def is_document_id(value: str) -> bool:
     return bool(DOCUMENT_ID.fullmatch(value))
 
 
-class _Filters(BaseModel):
+class FormParams(BaseModel):
+    """Query parameters that may also come from an HTML form: frozen, unknown names ignored, and
+    from a form (``context={"form": True}``) an empty field means "any"."""
+
     model_config = ConfigDict(frozen=True, extra="ignore")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_missing(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, dict) and (info.context or {}).get("form"):
+            return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
+        return data
+
+
+class _Filters(FormParams):
     municipality: str | None = Field(
         None, max_length=100, json_schema_extra={"enum": vocab.known_municipalities()},
         description="Kommune (navn fra kommuneregisteret eller i arkivet, uavhengig av store/små bokstaver); "
@@ -56,14 +68,6 @@ class _Filters(BaseModel):
         description="Minste sikkerhet for funn, 0–1 (regler gir 1,0; modellfunn sin kalibrerte sannsynlighet); "
                     "tekstutdrag tas alltid med",
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _empty_is_missing(cls, data: Any, info: ValidationInfo) -> Any:
-        """From an HTML form (``context={"form": True}``) an empty field means "any"."""
-        if isinstance(data, dict) and (info.context or {}).get("form"):
-            return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
-        return data
 
     @field_validator("municipality")
     @classmethod

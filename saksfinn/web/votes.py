@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from saksfinn.index.exports.votes import VoteFilters
 from saksfinn.web.pages import TEMPLATES, error_page, page
-from saksfinn.web.params import DOCUMENT_ID, FORM, MAX_LIMIT, MAX_YEAR, MIN_YEAR, error_text
+from saksfinn.web.params import DOCUMENT_ID, FORM, MAX_LIMIT, MAX_YEAR, MIN_YEAR, FormParams, error_text
 from saksfinn.web.state import AppState, app_state
 from saksfinn.web.vote_views import KIND_LABELS, case_view, party_view, person_view, vote_list
 
@@ -26,10 +26,8 @@ State = Annotated[AppState, Depends(app_state)]
 _TEXT = dict(max_length=100)
 
 
-class VoteParams(BaseModel):
+class VoteParams(FormParams):
     """``GET /api/votes`` and the *Voteringer* page."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
 
     municipality: str | None = Field(None, description="Kommune (eksakt navn, uavhengig av store/små bokstaver)", **_TEXT)
     body: str | None = Field(None, description="Utvalg (del av navnet), f.eks. «kommunestyre»", **_TEXT)
@@ -41,13 +39,6 @@ class VoteParams(BaseModel):
     document_id: str | None = Field(None, pattern=DOCUMENT_ID.pattern, description="Dokument-id (sha256)")
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=10_000_000)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _empty_is_missing(cls, data: Any, info: ValidationInfo) -> Any:
-        if isinstance(data, dict) and (info.context or {}).get("form"):
-            return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
-        return data
 
     @field_validator("municipality", "body", "party", "person", "case_ref")
     @classmethod
