@@ -5,7 +5,8 @@ Usage: .venv/bin/python bench/ranking_variants.py --home DIR [--queries A.jsonl 
 Opens the index ``saksfinn ingest ../shared/corpus`` built in ``DIR`` once, encodes each
 query once, and evaluates every :class:`Ranking` variant of :data:`VARIANTS` (or the
 named ones) with :func:`evaluate` — the pipeline as shipped except for the ranking knobs.
-Decide on the tuned set (``eval/queries.jsonl``); the held-out set is reported, not tuned on.
+Both sets are dev sets since the second round of issue #14 (a blind test set is kept
+elsewhere): keep a change only when it wins on both.
 """
 
 from __future__ import annotations
@@ -63,6 +64,13 @@ def _variants() -> dict[str, Ranking]:
         v[f"pool {pool}"] = replace(BASE, pool=pool)
     for cap in (3, 4, 5, 8, 10):
         v[f"per document {cap}"] = replace(BASE, max_per_document=cap)
+    v["no passage features"] = replace(BASE, lead_weight=0.0, prose_weight=0.0)
+    v["opens its section 0.15 only"] = replace(BASE, prose_weight=0.0)
+    for w in (0.1, 0.25):
+        v[f"passage features {w}"] = replace(BASE, lead_weight=w, prose_weight=w)
+    for w in (0.1, 0.3):
+        v[f"passage coverage {w}"] = replace(BASE, coverage_weight=w)
+    v["passage features over all rows"] = replace(BASE, passage_within_document=False)
     return v
 
 

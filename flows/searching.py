@@ -39,6 +39,11 @@ def ranking_from_settings(settings: Settings) -> Any:
         doc_depth=settings.search_document_lift_depth,
         pool=settings.search_pool,
         max_per_document=settings.search_max_per_document,
+        lead_weight=settings.search_passage_lead,
+        prose_weight=settings.search_passage_prose,
+        coverage_weight=settings.search_passage_coverage,
+        passage_depth=settings.search_passage_depth,
+        passage_within_document=settings.search_passage_within_document,
     )
 
 

@@ -79,6 +79,19 @@ class Settings(BaseSettings):
     search_document_lift_depth: int = Field(2, ge=0, description="how many other passages lift it")
     search_pool: int = Field(100, ge=1, description="candidates per channel before fusion")
     search_max_per_document: int = Field(6, ge=1, description="hits one document may hold in a page of results")
+    search_passage_lead: float = Field(
+        0.15, ge=0.0, description="within a document, a passage that opens its section gains this × the best score (0: off)"
+    )
+    search_passage_prose: float = Field(
+        0.15, ge=0.0, description="within a document, a passage gains this × its share of running-text lines"
+    )
+    search_passage_coverage: float = Field(
+        0.0, ge=0.0, description="within a document, a passage gains this × the share of the query its own text holds"
+    )
+    search_passage_depth: int = Field(50, ge=0, description="fused rows whose order within their document is revisited")
+    search_passage_within_document: bool = Field(
+        True, description="passage features reorder a document's passages only (False: all rows)"
+    )
 
     @field_validator("prose_precision")
     @classmethod

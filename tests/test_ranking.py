@@ -150,9 +150,10 @@ LONG = ("Kommunedirektøren har lagt fram en egen politisk sak som skal gi nye r
         "utviklingsfond NTE-utbytte, og kommunestyret har endret forutsetningene rundt tildelingene i årsbudsjettet.")
 
 
-def chunk(doc: str, text: str, title: str, municipality: str | None = None, start: int = 0) -> Chunk:
+def chunk(doc: str, text: str, title: str, municipality: str | None = None, start: int = 0,
+          kind: str = "passage") -> Chunk:
     return Chunk(document_id=doc, text=text, title=title, municipality=municipality, page=1, start=start,
-                 end=start + len(text))
+                 end=start + len(text), type=kind)
 
 
 @pytest.mark.parametrize(
@@ -165,6 +166,27 @@ def chunk(doc: str, text: str, title: str, municipality: str | None = None, star
         # a PDF and its text export (same title), even short
         (chunk("a", "7. Vedlegg 1. Lederlæringsprogram", "Lean"), chunk("b", "7. Vedlegg 1 Lederlæringsprogram", "Lean"), True),
         (chunk("a", LONG, "Sak"), chunk("b", "Konsesjon for erverv av landbrukseiendom med boplikt i fem år. " * 3, "Sak B"), False),
+        # a proposal and the decision that adopted it, each under its own label
+        (chunk("a", "Kommunedirektørens forslag til vedtak:\nKommunestyret godkjenner felles anskaffelsespolitikk for "
+               "kommunene i Innherred\nAnskaffelser KO.", "Ny anskaffelsespolitikk", kind="decision"),
+         chunk("b", "Vedtak\nKommunestyret godkjenner felles anskaffelsespolitikk for kommunene i Innherred\nAnskaffelser KO.",
+               "Kommunestyrets behandling av sak 42/2026", kind="decision"), True),
+        # the proposal as a decision, the protocol's decision as a passage
+        (chunk("a", "Kommunedirektørens forslag til vedtak:\nKommunestyret godkjenner felles anskaffelsespolitikk for "
+               "kommunene i Innherred\nAnskaffelser KO.", "Ny anskaffelsespolitikk", kind="decision"),
+         chunk("b", "Vedtak\nKommunestyret godkjenner felles anskaffelsespolitikk for kommunene i Innherred\nAnskaffelser KO.",
+               "Kommunestyrets behandling av sak 42/2026"), True),
+        # the same words as two passages (no decision): a short text may be a standard phrase
+        (chunk("a", "Vedtak\nKommunestyret godkjenner felles anskaffelsespolitikk for kommunene i Innherred\nAnskaffelser KO.", "A"),
+         chunk("b", "Vedtak\nKommunestyret godkjenner felles anskaffelsespolitikk for kommunene i Innherred\nAnskaffelser KO.", "B"),
+         False),
+        # short and word for word the same below the label, but a standard sentence
+        (chunk("a", "Vedtak:\nSaken tas til orientering.", "Sak A", kind="decision"),
+         chunk("b", "Innstilling:\nSaken tas til orientering.", "Sak B", kind="decision"), False),
+        # short, same label, different content
+        (chunk("a", "Vedtak\nKommunestyret godkjenner felles anskaffelsespolitikk for kommunene i Innherred.", "Sak A", kind="decision"),
+         chunk("b", "Vedtak\nKommunestyret godkjenner ny renovasjonsforskrift for kommunene Snåsa og Steinkjer.", "Sak B",
+               kind="decision"), False),
     ],
 )
 def test_is_twin(a, b, twin):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,18 +31,29 @@ from saksfinn.index.retrieval.written_standards import counterparts
 _FEEDBACK_CANDIDATES = 60  # most probable feedback terms whose document frequency is looked up
 
 
-def query_weights(lexical: LexicalIndex, query: str, counterpart_weight: float, part_weight: float = 1.0) -> dict[str, float]:
-    """``{term: weight}`` for ``query`` over ``lexical`` (see the module doc); terms in
-    query order, a term's weight the highest any word gave it. A word's compound parts
-    count ``part_weight`` of its own stem (of the counterpart's weight for a counterpart's)."""
+@dataclass(frozen=True)
+class WordWeights:
+    """One query word's weighted terms (its own, its counterparts') and its idf: the
+    highest idf among those terms the index knows (0 when it knows none)."""
+
+    word: str
+    terms: dict[str, float]
+    idf: float
+
+
+def query_words(lexical: LexicalIndex, query: str, counterpart_weight: float, part_weight: float = 1.0) -> list[WordWeights]:
+    """Each content word of ``query`` with its ``{term: weight}`` (see the module doc). A
+    word's compound parts count ``part_weight`` of its own stem (of the counterpart's
+    weight for a counterpart's)."""
     analyzer = lexical.analyzer
-    weights: dict[str, float] = {}
-
-    def put(term: str, weight: float) -> None:
-        if weight > weights.get(term, 0.0):
-            weights[term] = weight
-
+    out: list[WordWeights] = []
     for word in analyzer.words(query):
+        weights: dict[str, float] = {}
+
+        def put(term: str, weight: float) -> None:
+            if weight > weights.get(term, 0.0):
+                weights[term] = weight
+
         own = analyzer.terms_of_word(word, query=True)
         parts = part_weight if lexical.knows(own[0]) else 1.0  # a compound no text uses has only its parts
         for i, term in enumerate(own):
@@ -58,7 +70,30 @@ def query_weights(lexical: LexicalIndex, query: str, counterpart_weight: float, 
             for i, term in known:
                 put(term, weight if i == 0 else weight * part_weight)
             first = False
-    return {t: w for t, w in weights.items() if w > 0}
+        weights = {t: w for t, w in weights.items() if w > 0}
+        out.append(WordWeights(word, weights, max((idf(lexical, t) for t in weights), default=0.0)))
+    return out
+
+
+def query_weights(lexical: LexicalIndex, query: str, counterpart_weight: float, part_weight: float = 1.0) -> dict[str, float]:
+    """``{term: weight}`` for ``query`` over ``lexical``: :func:`merged` :func:`query_words`."""
+    return merged(query_words(lexical, query, counterpart_weight, part_weight))
+
+
+def merged(words: Sequence[WordWeights]) -> dict[str, float]:
+    """The words' terms in query order, a term's weight the highest any word gave it."""
+    weights: dict[str, float] = {}
+    for word in words:
+        for term, weight in word.terms.items():
+            if weight > weights.get(term, 0.0):
+                weights[term] = weight
+    return weights
+
+
+def idf(lexical: LexicalIndex, term: str) -> float:
+    """BM25's ``ln(1 + (N − df + 0.5) / (df + 0.5))`` over the live rows (0 for an unknown term)."""
+    df = len(lexical.postings(term)[0]) if not isinstance(lexical, LegacyLexicalIndex) else int(lexical.knows(term))
+    return float(np.log(1.0 + (lexical.n_live - df + 0.5) / (df + 0.5))) if df else 0.0
 
 
 def bm25_scores(lexical: LexicalIndex, weights: dict[str, float], query: str, *, k1: float, b: float) -> np.ndarray:

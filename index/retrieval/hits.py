@@ -12,6 +12,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 TWIN_MIN_WORDS = 20  # shorter texts may repeat in unrelated papers (a standard sentence)
 TWIN_SIMILARITY = 0.7  # word-3-shingle Jaccard of two documents' texts that are one content
 TWIN_SIMILARITY_SAME_TITLE = 0.5  # a PDF and its text export: extraction differs more
+TWIN_SAME_WORDS = 8  # a shorter text is one content in two documents only when word for word the same
+LABEL_WORDS = 6  # a first line this short above more text is a label ("Vedtak", "Kommunedirektørens forslag til vedtak:")
 
 
 def unique_texts(
@@ -77,16 +79,33 @@ def is_twin(a: Chunk, b: Chunk, cache: dict[str, frozenset[tuple[str, ...]]] | N
     """``a`` and ``b`` are one content in two documents: both at least
     :data:`TWIN_MIN_WORDS` words and their word-3-shingle Jaccard similarity at least
     :data:`TWIN_SIMILARITY` — under the same title (a PDF and its text export) any
-    length and :data:`TWIN_SIMILARITY_SAME_TITLE`."""
+    length and :data:`TWIN_SIMILARITY_SAME_TITLE`. Shorter texts, one of them a decision,
+    are twins when, below a label line each may have ("Kommunedirektørens forslag til
+    vedtak:" / "Vedtak"), one is word for word the other and at least :data:`TWIN_SAME_WORDS`
+    words: a proposal and the decision that adopted it ("Saken tas til orientering." is no twin;
+    other short findings may repeat a standard phrase in unrelated papers)."""
     if a.document_id == b.document_id:
         return False
     cache = {} if cache is None else cache
     sa, sb = _shingles(a, cache), _shingles(b, cache)
     same_title = bool(a.title) and a.title == b.title
-    if not sa or not sb or (not same_title and min(len(sa), len(sb)) < TWIN_MIN_WORDS - 2):
+    if not sa or not sb:
         return False
+    if not same_title and min(len(sa), len(sb)) < TWIN_MIN_WORDS - 2:
+        if "decision" not in (a.type, b.type):
+            return False
+        body = _body_words(a.text)
+        return len(body) >= TWIN_SAME_WORDS and body == _body_words(b.text)
     threshold = TWIN_SIMILARITY_SAME_TITLE if same_title else TWIN_SIMILARITY
     return len(sa & sb) >= threshold * len(sa | sb)
+
+
+def _body_words(text: str) -> list[str]:
+    """The lower-case words of ``text`` below a first line of at most :data:`LABEL_WORDS` words."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > 1 and len(_WORD.findall(lines[0])) <= LABEL_WORDS:
+        lines = lines[1:]
+    return _WORD.findall(" ".join(lines).lower())
 
 
 def contains(outer: Chunk, inner: Chunk) -> bool:

@@ -3,7 +3,8 @@
 Each channel returns a pool of candidates that pass the filters (BM25 over weighted
 query terms with optional feedback, :mod:`~saksfinn.index.retrieval.expansion`); they are
 fused (:class:`Fusion`), a passage is lifted by its document's other good passages
-(:func:`lift_documents`), then diversified so one document holds at most
+(:func:`lift_documents`), a document's passages are put in order by what sets them apart
+(:mod:`~saksfinn.index.retrieval.passages`), then diversified so one document holds at most
 ``max_per_document`` of the first ``top`` places — the rest are pushed down, not dropped.
 Every knob is in :class:`Ranking` (defaults measured with ``bench/ranking_variants.py``).
 """
@@ -18,6 +19,7 @@ import numpy as np
 from saksfinn.index.retrieval.expansion import bm25_scores, feedback_weights, query_weights
 from saksfinn.index.retrieval.generation import Generation, lexical_text
 from saksfinn.index.retrieval.lexical import B, K1
+from saksfinn.index.retrieval.passages import PassageWeights
 from saksfinn.models.errors import SaksfinnError
 
 MAX_PER_DOCUMENT = 6  # of 10: the best document leads, the others still show (measured: 4 → 6 gained 0.034 tuned nDCG@10)
@@ -64,7 +66,10 @@ class Ranking:
     ``doc_weight`` / ``doc_depth``: a passage is lifted by ``doc_weight`` × the fused
     scores of its document's ``doc_depth`` best other passages (0: off). ``pool``: the
     candidates per channel (at least; ``5 × top`` when larger). ``max_per_document``: of
-    the first ``top`` places (:func:`diversify`).
+    the first ``top`` places (:func:`diversify`). ``lead_weight`` / ``prose_weight`` /
+    ``coverage_weight``, ``passage_depth``, ``passage_within_document``: the first
+    ``passage_depth`` fused rows are reordered within their documents by the passage
+    features (:mod:`~saksfinn.index.retrieval.passages`; weights 0: off).
     """
 
     fusion: Fusion = DEFAULT_FUSION
@@ -79,6 +84,15 @@ class Ranking:
     doc_depth: int = 2
     pool: int = POOL_MIN
     max_per_document: int = MAX_PER_DOCUMENT
+    lead_weight: float = 0.15
+    prose_weight: float = 0.15
+    coverage_weight: float = 0.0
+    passage_depth: int = 50
+    passage_within_document: bool = True
+
+    @property
+    def passages(self) -> PassageWeights:
+        return PassageWeights(self.lead_weight, self.prose_weight, self.coverage_weight, self.passage_within_document)
 
 
 def top_rows(scores: np.ndarray, k: int, keys: np.ndarray) -> np.ndarray:

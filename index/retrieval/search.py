@@ -31,7 +31,8 @@ from saksfinn.index.retrieval.lexical import Analyzer, WordCounts
 from saksfinn.index.retrieval.ranking import (
     DEFAULT_FUSION, Fusion, Ranking, bm25_pool, dense_pool, diversify, fuse, lift_documents,
 )
-from saksfinn.index.retrieval.expansion import query_weights
+from saksfinn.index.retrieval.expansion import merged, query_words
+from saksfinn.index.retrieval.passages import rerank_passages
 from saksfinn.index.retrieval.tiers import MERGE_FACTOR
 from saksfinn.index.retrieval.updating import COMPACT_FRACTION, IndexUpdate, NeedsRebuild, apply_update
 from saksfinn.models.chunk import Chunk, Hit, SearchFilters
@@ -211,7 +212,8 @@ class SearchIndex:
             return []
         ranking = self.ranking
         pool = max(ranking.pool, top * 5)
-        weights = query_weights(gen.lexical, query, ranking.counterpart_weight, ranking.part_weight)
+        words = query_words(gen.lexical, query, ranking.counterpart_weight, ranking.part_weight)
+        weights = merged(words)
         terms = list(weights)
         channels: dict[str, list[tuple[int, float]]] = {}
         if mode in ("hybrid", "bm25"):
@@ -223,6 +225,10 @@ class SearchIndex:
                 raise SaksfinnError("dense search needs a query vector and an index built with vectors")
         fused = fuse(channels, ranking.fusion, gen.keys)
         fused = lift_documents(fused, gen.doc_codes, ranking.doc_weight, ranking.doc_depth, gen.keys)
+        if ranking.passages.active:
+            depth = min(len(fused), max(ranking.passage_depth, top))
+            fused = rerank_passages(fused, gen.chunks([row for row, _ in fused[:depth]]), words, gen.lexical.analyzer,
+                                    ranking.passages, keys=gen.keys, doc_codes=gen.doc_codes)
         ranked = diversify(fused, gen.doc_codes, ranking.max_per_document, top * 3)
         ranked, chunks = unique_texts(ranked, gen.chunks([row for row, _ in ranked]), top)
         per_channel = {name: dict(items) for name, items in channels.items()}
