@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from saksfinn.index.embedding.embed import HashEmbedder
-from saksfinn.index.retrieval.lexical import Analyzer, LexicalIndex, WordCounts, resplit_words
+from saksfinn.index.retrieval.analysis import Analyzer, WordCounts, resplit_words
+from saksfinn.index.retrieval.lexical import LexicalIndex
 from saksfinn.index.retrieval.ranking import Ranking
 from saksfinn.index.retrieval.search import CURRENT, SEGMENT_PREFIX, Generation, NeedsRebuild, SearchIndex
 from saksfinn.index.retrieval.tiers import level, max_segments, plan_merges
@@ -368,7 +369,7 @@ def test_ensure_index_indexes_what_changed_and_matches_a_forced_rebuild(tmp_path
 
 def test_a_generation_from_before_segments_still_answers_and_is_rebuilt_not_updated(tmp_path):
     from saksfinn.index.retrieval.dense import DenseIndex
-    from saksfinn.index.retrieval.lexical import corpus_vocabulary
+    from saksfinn.index.retrieval.analysis import corpus_vocabulary
     from saksfinn.index.retrieval.generation import lexical_text, write_meta as _write_meta
 
     cs = [chunk(i, words.split(), i % 3) for i, words in enumerate(

@@ -3,7 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from saksfinn.index.retrieval.lexical import Analyzer, LexicalIndex, corpus_vocabulary
+from saksfinn.index.retrieval.analysis import Analyzer, corpus_vocabulary
+from saksfinn.index.retrieval.lexical import LexicalIndex
 
 VOCAB = corpus_vocabulary(
     [

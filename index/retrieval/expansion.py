@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from saksfinn.index.retrieval.lexical import LegacyLexicalIndex, LexicalIndex
+from saksfinn.index.retrieval.lexical import LegacyLexicalIndex, LexicalIndex, weighted_scores
 from saksfinn.index.retrieval.written_standards import counterparts
 
 _FEEDBACK_CANDIDATES = 60  # most probable feedback terms whose document frequency is looked up
@@ -97,19 +97,10 @@ def idf(lexical: LexicalIndex, term: str) -> float:
 
 
 def bm25_scores(lexical: LexicalIndex, weights: dict[str, float], query: str, *, k1: float, b: float) -> np.ndarray:
-    """``Σ weight · idf · tf / (tf + k1·(1 − b + b·len/avglen))`` for every row (float32)."""
+    """``Σ weight · BM25(term)`` for every row (float32; :func:`~saksfinn.index.retrieval.lexical.weighted_scores`)."""
     if isinstance(lexical, LegacyLexicalIndex):  # an index from before segments: unweighted, as it was
         return lexical.scores(query)
-    out = np.zeros(lexical.size, dtype=np.float64)
-    for term, weight in weights.items():
-        rows, tf = lexical.postings(term)
-        df = len(rows)
-        if not df:
-            continue
-        idf = np.log(1.0 + (lexical.n_live - df + 0.5) / (df + 0.5))
-        tf = tf.astype(np.float64)
-        out[rows] += weight * idf * tf / (k1 * ((1.0 - b) + b * lexical.lengths[rows] / lexical.avg_length) + tf)
-    return out.astype(np.float32)
+    return weighted_scores(lexical, weights, k1=k1, b=b)
 
 
 def feedback_weights(

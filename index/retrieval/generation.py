@@ -42,7 +42,9 @@ import numpy as np
 
 from saksfinn.index.retrieval.chunking import context_text
 from saksfinn.index.retrieval.dense import DenseIndex
-from saksfinn.index.retrieval.lexical import Analyzer, LegacyLexicalIndex, LexicalIndex, LexicalSegment, TermPatch, WordCounts
+from saksfinn.index.retrieval.analysis import Analyzer, WordCounts
+from saksfinn.index.retrieval.lexical import LegacyLexicalIndex, LexicalIndex
+from saksfinn.index.retrieval.postings import LexicalSegment, TermPatch
 from saksfinn.models.chunk import Chunk, SearchFilters
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from saksfinn.index.retrieval.lexical import Analyzer
+from saksfinn.index.retrieval.analysis import Analyzer
 from saksfinn.models.chunk import MARK_END, MARK_START, Chunk, Hit
 
 _WORD = re.compile(r"\w+", re.UNICODE)

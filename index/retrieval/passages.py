@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from saksfinn.index.retrieval.expansion import WordWeights
-from saksfinn.index.retrieval.lexical import Analyzer
+from saksfinn.index.retrieval.analysis import Analyzer
 from saksfinn.models.chunk import Chunk
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -27,7 +27,7 @@ from saksfinn.index.retrieval.generation import (
     read_current, write_generation, write_segment,
 )
 from saksfinn.index.retrieval.hits import highlight, make_hit, unique_texts
-from saksfinn.index.retrieval.lexical import Analyzer, WordCounts
+from saksfinn.index.retrieval.analysis import Analyzer, WordCounts
 from saksfinn.index.retrieval.ranking import (
     DEFAULT_FUSION, Fusion, Ranking, bm25_pool, dense_pool, diversify, fuse, lift_documents,
 )

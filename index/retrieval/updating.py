@@ -29,7 +29,8 @@ from saksfinn.index.retrieval.generation import (
     Generation, Segment, building_segment, lexical_text, segment_info, segment_record, write_generation, write_meta,
     write_segment,
 )
-from saksfinn.index.retrieval.lexical import Analyzer, LexicalSegment, TermPatch, WordCounts, build_postings, resplit_words
+from saksfinn.index.retrieval.analysis import Analyzer, WordCounts, resplit_words
+from saksfinn.index.retrieval.postings import LexicalSegment, TermPatch, build_postings
 from saksfinn.index.retrieval.tiers import MERGE_FACTOR, plan_merges
 from saksfinn.models.chunk import Chunk
 from saksfinn.models.errors import SaksfinnError
