@@ -1,7 +1,7 @@
 """Build a search index over the shared corpus and print nDCG@10 / recall@10 per mode.
 
 Usage: .venv/bin/python bench/eval_search.py [--corpus ../shared/corpus] [--embedder auto|hash]
-       .venv/bin/python bench/eval_search.py --home DIR   # the shipped pipeline, as ingested
+       .venv/bin/python bench/eval_search.py --home DIR [--with-test]   # the shipped pipeline, as ingested
 
 With ``--home`` it evaluates what advisers get: the index that ``saksfinn ingest
 ../shared/corpus`` built in ``DIR`` (reader, sections, findings as chunks, grouping,
@@ -11,7 +11,9 @@ duplicate removal), with that home's embedder. A seed PDF counts as its text twi
 Without it, it reads every .txt (steinkjer/, real/text/, seeds/txt/) and the PDFs in real/pdf/, chunks
 them with :func:`chunk_document`, embeds with the real e5 embedder when
 ``saksfinn.index.embedding.st_embedder.make_embedder`` is importable (else the hash fake),
-and evaluates bm25, dense and hybrid (several fusion settings) on eval/queries.jsonl.
+and evaluates bm25, dense and hybrid (several fusion settings) on the judged sets: tuned
+and dev (held-out) by default, and the untuned test set with ``--with-test`` (report it,
+never decide on it; see ``bench/query_sets.py``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ from saksfinn.index.embedding.embed import HashEmbedder
 from saksfinn.index.retrieval.evaluate import evaluate, format_table, load_queries
 from saksfinn.index.retrieval.search import Fusion, SearchIndex
 from saksfinn.models import Document, DocumentMeta, Page
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from query_sets import label, query_sets  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 log = logging.getLogger("eval_search")
@@ -145,7 +150,7 @@ def evaluate_home(home: Path, corpus: Path, queries_paths: list[Path]) -> int:
             modes = ("bm25", "dense", "hybrid") if fusion is None else ("hybrid",)
             for mode, metrics in evaluate(queries, index, embedder, files=files, modes=modes).items():
                 table[mode if mode != "hybrid" else f"hybrid {name}"] = metrics
-        print(f"\n{queries_path.name}: {len(queries)} queries, {sum(q.is_hard for q in queries)} hard")
+        print(f"\n{label(queries_path)} ({queries_path.name}): {len(queries)} queries, {sum(q.is_hard for q in queries)} hard")
         print(format_table(table))
     return 0
 
@@ -153,13 +158,15 @@ def evaluate_home(home: Path, corpus: Path, queries_paths: list[Path]) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
-    parser.add_argument("--queries", type=Path, nargs="+", default=[REPO / "eval" / "queries.jsonl", REPO / "eval" / "queries_heldout.jsonl"],
-                        help="judged query files, each reported on its own (default: the tuned set and the held-out set)")
+    parser.add_argument("--queries", type=Path, nargs="+",
+                        help="judged query files, each reported on its own (default: the tuned set and the dev/held-out set)")
+    parser.add_argument("--with-test", action="store_true", help="also report the untuned test set (eval/queries_test.jsonl)")
     parser.add_argument("--embedder", choices=("auto", "hash"), default="auto")
     parser.add_argument("--per-query", action="store_true")
     parser.add_argument("--home", type=Path, help="evaluate the index ingested into this SAKSFINN_HOME")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    args.queries = query_sets(args.queries, with_test=args.with_test)
     if args.home:
         return evaluate_home(args.home, args.corpus, args.queries)
 
@@ -175,7 +182,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         SearchIndex.build(chunks, vectors, Path(tmp))
         for queries_path in args.queries:
-            print(f"\n{queries_path.name}")
+            print(f"\n{label(queries_path)} ({queries_path.name})")
             _evaluate_plain(load_queries(queries_path), Path(tmp), embedder, files, per_query=args.per_query)
     return 0
 

@@ -1,12 +1,13 @@
 """Ranking variants side by side on one ingested index: nDCG@10 / hard / recall per query set.
 
-Usage: .venv/bin/python bench/ranking_variants.py --home DIR [--queries A.jsonl B.jsonl] [--only NAME ...]
+Usage: .venv/bin/python bench/ranking_variants.py --home DIR [--queries A.jsonl B.jsonl] [--only NAME ...] [--with-test]
 
 Opens the index ``saksfinn ingest ../shared/corpus`` built in ``DIR`` once, encodes each
 query once, and evaluates every :class:`Ranking` variant of :data:`VARIANTS` (or the
 named ones) with :func:`evaluate` — the pipeline as shipped except for the ranking knobs.
-Both sets are dev sets since the second round of issue #14 (a blind test set is kept
-elsewhere): keep a change only when it wins on both.
+Both dev sets (tuned, held-out) since the second round of issue #14: keep a change only
+when it wins on both. ``--with-test`` adds the untuned test set as a last column: for a
+final report of a decided default, never for choosing between variants (``bench/query_sets.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_search import judged_files  # noqa: E402
+from query_sets import TUNED, label, query_sets  # noqa: E402
 
 from saksfinn.index.retrieval.evaluate import evaluate, load_queries  # noqa: E402
 from saksfinn.index.retrieval.ranking import Fusion, Ranking  # noqa: E402
@@ -112,7 +114,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, required=True)
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
-    parser.add_argument("--queries", type=Path, nargs="+", default=[REPO / "eval" / "queries.jsonl"])
+    parser.add_argument("--queries", type=Path, nargs="+", default=[TUNED])
+    parser.add_argument("--with-test", action="store_true", help="add the untuned test set as a last column (reporting only)")
     parser.add_argument("--only", nargs="*", help="variant names (default: all)")
     parser.add_argument("--per-query", action="store_true", help="per-query nDCG of each variant (tuned set only!)")
     args = parser.parse_args()
@@ -125,9 +128,9 @@ def main() -> int:
     files = judged_files(searcher.store, args.corpus)
     embedder = CachedQueries(searcher._get_embedder())  # noqa: SLF001 - the app's query model
     index = SearchIndex.open(Settings(home=args.home).index_dir)
-    sets = {p.name: load_queries(p) for p in args.queries}
+    sets = {p.name: load_queries(p) for p in query_sets(args.queries, with_test=args.with_test)}
     names = args.only or list(VARIANTS)
-    header = "  ".join(f"{n[:18]:>24}" for n in sets)
+    header = "  ".join(f"{label(Path(n))[:24]:>24}" for n in sets)
     print(f"{'variant':<36} {header}")
     print(f"{'':<36} " + "  ".join(f"{'nDCG  hard  rec b/t':>24}" for _ in sets))
     for name in names:
