@@ -62,16 +62,19 @@ def pooled_unit_vectors(
 
 
 def pooled_many(
-    embedder: object, documents: Sequence[tuple[Sequence[Chunk], Sequence[Span]]]
+    embedder: object,
+    documents: Sequence[tuple[Sequence[Chunk], Sequence[Span]]],
+    assignments: Sequence[list[tuple[int, Span] | None]] | None = None,
 ) -> list[tuple[np.ndarray, list[np.ndarray | None]]]:
     """:func:`pooled_unit_vectors` (without the fallback) for several documents' (passages, unit spans)
     in one pass: the passages of all of them are batched together by length, as the index
-    stage batches them, so there is no more padding than there."""
+    stage batches them, so there is no more padding than there. ``assignments``: each
+    document's :func:`assign` result, when the caller has it already."""
     texts: list[str] = []
     spans: list[list[Span]] = []
     plans = []
-    for passages, units in documents:
-        where = assign(units, passages)
+    for d, (passages, units) in enumerate(documents):
+        where = assignments[d] if assignments is not None else assign(units, passages)
         base = len(texts)
         texts += [p.text for p in passages]
         spans += [[] for _ in passages]

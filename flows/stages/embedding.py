@@ -60,7 +60,7 @@ def embed_passages(items: list[Work], nlp_factory: Callable[[], Any], options: E
     units_cache = EmbeddingCache(options.index_dir / "unit_vectors.sqlite", model_id)
     alone_cache = EmbeddingCache(options.index_dir / "sentence_vectors.sqlite", model_id)
     started = time.perf_counter()
-    plans = []  # (item, units, spans, cache keys) of documents whose vectors are not all cached
+    plans = []  # (item, passages, spans, cache keys, assignment) of documents whose vectors are not all cached
     lonely: list[tuple[Work, tuple[int, int], str]] = []
     for item in pending:
         try:
@@ -76,7 +76,7 @@ def embed_passages(items: list[Work], nlp_factory: Callable[[], Any], options: E
             if len(cached) == len(set(keys.values())) and len(have) == len({p.text_hash for p in passages}):
                 item.unit_vectors = {spans[i]: cached[k] for i, k in keys.items()}
             else:
-                plans.append((item, passages, spans, keys))
+                plans.append((item, passages, spans, keys, where))
             covered = {spans[i] for i in keys}
             lonely += [(item, (s, e), " ".join(t.split())) for s, e, t in units if (s, e) not in covered]
         except Exception as exc:  # the prose model then embeds units alone; the document goes on
@@ -84,8 +84,9 @@ def embed_passages(items: list[Work], nlp_factory: Callable[[], Any], options: E
                         item.file.source, one_line(exc))
             item.unit_vectors = None
     try:
-        results = pooled_many(options.embedder, [(passages, spans) for _, passages, spans, _ in plans])
-        for (item, passages, spans, keys), (passage_vectors, pooled) in zip(plans, results):
+        results = pooled_many(options.embedder, [(passages, spans) for _, passages, spans, _, _ in plans],
+                              [where for *_, where in plans])
+        for (item, passages, spans, keys, _), (passage_vectors, pooled) in zip(plans, results):
             passages_cache.put_many({p.text_hash: v for p, v in zip(passages, passage_vectors)})
             units_cache.put_many({keys[i]: pooled[i] for i in keys if pooled[i] is not None})
             item.unit_vectors = {spans[i]: pooled[i] for i in keys if pooled[i] is not None}

@@ -242,13 +242,17 @@ class OpenVINOEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         prefix = self.prompts.get(kind, "")
         texts = [prefix + t for t in texts]
-        # similar lengths per batch: little padding (the result keeps the input order)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(order), max(1, self.batch_size)):
-            part = order[start : start + self.batch_size]
+        for part in self._length_batches(texts):
             out[part] = self._batch([texts[i] for i in part])
         return normalise(out)
+
+    def _length_batches(self, texts: list[str]) -> list[list[int]]:
+        """Indices of ``texts`` in batches of similar length: little padding (callers put the
+        results back in input order)."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        size = max(1, self.batch_size)
+        return [order[start : start + size] for start in range(0, len(order), size)]
 
     def encode_passages_with_spans(
         self, texts: list[str], spans: list[list[tuple[int, int]]]
@@ -263,9 +267,7 @@ class OpenVINOEmbedder:
         prefix = self.prompts.get("passage", "")
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         pooled: list[list[np.ndarray | None]] = [[] for _ in texts]
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), max(1, self.batch_size)):
-            part = order[start : start + self.batch_size]
+        for part in self._length_batches(texts):
             hidden, mask, encodings = self._states([prefix + texts[i] for i in part])
             out[part] = self._pool_states(hidden, mask)
             for row, i in enumerate(part):
