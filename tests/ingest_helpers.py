@@ -1,18 +1,91 @@
-"""Helpers for whole-run tests: the CLI as a subprocess, and what the store and the
-index hold, read straight from their files (not through the code under test)."""
+"""Helpers for whole-run tests: the CLI in process and as a subprocess, and what the
+store and the index hold, read straight from their files (not through the code under test)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from typer.testing import CliRunner
+
+from saksfinn.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from saksfinn.index.storage.store import Store
+    from saksfinn.models import IngestRun
 
 REPO = Path(__file__).resolve().parents[1]
+_runner = CliRunner()
+
+
+# ---- the flow in process (hash embedder, local orchestrator) ----------------------------
+def local_settings(home: Path) -> Settings:
+    return get_settings(home=home, embedder="hash", orchestrator="local")
+
+
+def use_home(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """Point the CLI (which reads the environment) at ``home``."""
+    monkeypatch.setenv("SAKSFINN_HOME", str(home))
+    monkeypatch.setenv("SAKSFINN_EMBEDDER", "hash")
+    monkeypatch.setenv("SAKSFINN_ORCHESTRATOR", "local")
+
+
+def invoke(*args: str) -> str:
+    from saksfinn.cli import app
+
+    result = _runner.invoke(app, list(args))
+    assert result.exit_code == 0, f"saksfinn {' '.join(args)} failed:\n{result.output}\n{result.exception!r}"
+    return result.stdout
+
+
+def status_json() -> dict[str, Any]:
+    return json.loads(invoke("status", "--json"))
+
+
+def by_source(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {d["source"]: d for d in report["sources"]}
+
+
+def outcomes(run: IngestRun) -> dict[str, Any]:
+    return {o.source: o for o in run.outcomes}
+
+
+def store_of(home: Path) -> Store:
+    from saksfinn.index.storage.store import Store
+
+    settings = local_settings(home)
+    return Store(settings.db_url, files_dir=settings.files_dir)
+
+
+def copy_sample(sample_corpus: Path, dest: Path) -> Path:
+    shutil.copytree(sample_corpus, dest)
+    return dest
+
+
+def sample_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def forbid_reading(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on ``read_document`` records and refuses every call (the flow must not read)."""
+    calls: list[str] = []
+
+    def refuse(data: bytes, *, source: str, **_: Any) -> Any:
+        calls.append(source)
+        raise AssertionError(f"read_document called for {source}")
+
+    monkeypatch.setattr("saksfinn.extractors.read.read_document", refuse)
+    return calls
+
+
+# ---- the CLI as a subprocess, the store and index read from their files ------------------
 
 
 def require_pipeline() -> None:

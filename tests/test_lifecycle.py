@@ -19,7 +19,7 @@ from saksfinn.index.exports.export import ExportFilters, finding_rows
 from saksfinn.index.storage.lifecycle import Transition, plan
 from saksfinn.index.storage.store import Store
 from saksfinn.web.app import create_app
-from tests.test_ingest_flow import copy_sample, invoke, local_settings, outcomes, store_of, use_home
+from tests.ingest_helpers import copy_sample, invoke, local_settings, outcomes, store_of, use_home
 
 # ---- the rules, table-driven --------------------------------------------------------------
 

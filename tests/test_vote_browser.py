@@ -11,7 +11,7 @@ import pytest
 from saksfinn.flows.ingest import run_ingest
 from saksfinn.index.storage.store import Store
 from saksfinn.web.app import create_app
-from tests.test_ingest_flow import local_settings
+from tests.ingest_helpers import local_settings
 from tests.test_web_browser import browser, serve  # noqa: F401 (browser is a fixture)
 from tests.vote_docs import write_case
 from tests.web_fixtures import FakeSearcher

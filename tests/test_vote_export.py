@@ -11,7 +11,7 @@ import pytest
 from saksfinn.flows.ingest import run_ingest
 from saksfinn.index.exports.votes import VOTE_COLUMNS, VoteFilters, person_table_path, vote_rows
 from saksfinn.models.errors import SaksfinnError
-from tests.test_ingest_flow import invoke, local_settings, store_of, use_home
+from tests.ingest_helpers import invoke, local_settings, store_of, use_home
 from tests.vote_docs import write_protocols
 
 

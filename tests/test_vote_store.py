@@ -7,7 +7,7 @@ import sqlite3
 
 from saksfinn.flows.ingest import run_ingest
 from saksfinn.index.storage.store import Store
-from tests.test_ingest_flow import local_settings, store_of, use_home
+from tests.ingest_helpers import local_settings, store_of, use_home
 from tests.vote_docs import write_protocols
 
 

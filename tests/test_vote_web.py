@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from saksfinn.flows.ingest import run_ingest
 from saksfinn.index.storage.store import Store
 from saksfinn.web.app import create_app
-from tests.test_ingest_flow import local_settings, use_home
+from tests.ingest_helpers import local_settings, use_home
 from tests.vote_docs import write_case, write_protocols
 from tests.web_fixtures import FakeSearcher
 
