@@ -17,7 +17,8 @@ from typing import Literal
 import numpy as np
 
 from saksfinn.index.retrieval.expansion import bm25_scores, feedback_weights, query_weights
-from saksfinn.index.retrieval.generation import Generation, lexical_text
+from saksfinn.index.retrieval.generation import Generation
+from saksfinn.index.retrieval.layout import lexical_text
 from saksfinn.index.retrieval.lexical import B, K1
 from saksfinn.index.retrieval.passages import PassageWeights
 from saksfinn.models.errors import SaksfinnError

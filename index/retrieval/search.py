@@ -4,8 +4,10 @@
 holding every chunk, :meth:`~SearchIndex.update` costs what changed
 (:mod:`~saksfinn.index.retrieval.updating`), :meth:`~SearchIndex.search` ranks
 (:mod:`~saksfinn.index.retrieval.ranking`) and assembles hits
-(:mod:`~saksfinn.index.retrieval.hits`). The on-disk layout, atomic swaps and pruning
-are in :mod:`~saksfinn.index.retrieval.generation`.
+(:mod:`~saksfinn.index.retrieval.hits`). The on-disk layout is in
+:mod:`~saksfinn.index.retrieval.layout`, loaded generations in
+:mod:`~saksfinn.index.retrieval.generation`, atomic swaps and pruning in
+:mod:`~saksfinn.index.retrieval.publishing`.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from typing import Literal
 
 import numpy as np
 
-from saksfinn.index.retrieval.generation import (
-    CURRENT, DEAD_FILE, FORMAT, MANIFEST, PRUNE_GRACE_SECONDS, SEGMENT_PREFIX, Generation, lexical_text, prune,
-    read_current, write_generation, write_segment,
+from saksfinn.index.retrieval.generation import Generation
+from saksfinn.index.retrieval.layout import (
+    CURRENT, DEAD_FILE, FORMAT, MANIFEST, SEGMENT_PREFIX, lexical_text, read_current,
 )
+from saksfinn.index.retrieval.publishing import PRUNE_GRACE_SECONDS, prune, write_generation, write_segment
 from saksfinn.index.retrieval.hits import highlight, make_hit, unique_texts
 from saksfinn.index.retrieval.analysis import Analyzer, WordCounts
 from saksfinn.index.retrieval.ranking import (

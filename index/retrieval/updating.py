@@ -25,9 +25,10 @@ from pathlib import Path
 import numpy as np
 
 from saksfinn.index.retrieval.dense import DenseIndex
-from saksfinn.index.retrieval.generation import (
-    Generation, Segment, building_segment, lexical_text, segment_info, segment_record, write_generation, write_meta,
-    write_segment,
+from saksfinn.index.retrieval.generation import Generation, Segment
+from saksfinn.index.retrieval.layout import lexical_text, write_meta
+from saksfinn.index.retrieval.publishing import (
+    building_segment, segment_info, segment_record, write_generation, write_segment,
 )
 from saksfinn.index.retrieval.analysis import Analyzer, WordCounts, resplit_words
 from saksfinn.index.retrieval.postings import LexicalSegment, TermPatch, build_postings
