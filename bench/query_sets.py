@@ -9,6 +9,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
@@ -27,3 +31,29 @@ def query_sets(paths: list[Path] | None, *, with_test: bool) -> list[Path]:
     if with_test and TEST not in chosen:
         chosen.append(TEST)
     return chosen
+
+
+def text_hash(text: str) -> str:
+    """Short id of a passage's whitespace-normalised, lower-cased text (the pool sidecars hold these)."""
+    return hashlib.sha256(re.sub(r"\s+", " ", text).strip().lower().encode("utf-8")).hexdigest()[:16]
+
+
+def pool_sidecar(queries_path: Path) -> dict[str, set[str]] | None:
+    """Query id → text hashes of its judged pool (``eval/<set>.pool.json``), or ``None``
+    when the set was not pool-judged."""
+    path = Path(queries_path).with_suffix(".pool.json")
+    if not path.exists():
+        return None
+    return {qid: set(hashes) for qid, hashes in json.loads(path.read_text(encoding="utf-8")).items()}
+
+
+def judged_share(hits_by_query: Mapping[str, Sequence[tuple[str, bool]]], pools: Mapping[str, set[str]]) -> float:
+    """judged@k: the share of top-k hits that a judge has read — their passage lies in the
+    query's judged pool, or satisfies a judgement (``(text hash, satisfies)`` per hit).
+    Unjudged hits count as misses, so a low share means the figures are unreliable."""
+    seen = judged = 0
+    for qid, hits in hits_by_query.items():
+        pool = pools.get(qid, set())
+        seen += len(hits)
+        judged += sum(1 for h, ok in hits if ok or h in pool)
+    return judged / seen if seen else 0.0

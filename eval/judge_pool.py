@@ -8,7 +8,9 @@ Usage:
 passages with twins (same normalised text) merged and in a per-query shuffled order, without
 ranks, systems or scores, so the judge reads them blind; passages an existing judgement already
 satisfies are marked ``JUDGED``. The judge writes one line per query, ``qid: 3 7 12`` (the
-numbers ``show`` printed for the relevant passages; ``qid:`` alone when none is new).
+numbers ``show`` printed for the relevant passages; ``qid:`` alone when none is new); ``h10/18``
+names passage 18 of another query's pool, for a relevant passage of a judged document that this
+query's pool missed.
 
 ``apply`` appends, for every passage judged relevant, a judgement ``{"file", "phrase"}`` whose
 phrase is copied from the passage: at least ``MIN_WORDS`` words that, normalised as
@@ -21,7 +23,6 @@ reads for its judged@10 diagnostic. Corpus text never enters the repo: only phra
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import re
@@ -29,6 +30,9 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+from query_sets import text_hash  # noqa: E402  (the hash bench/eval_search.py's judged@10 reads)
+
 MIN_WORDS = 6
 HEAD, WINDOW = 280, 85
 
@@ -37,9 +41,6 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def text_hash(text: str) -> str:
-    """Short id of a passage's normalised text (what the sidecar stores)."""
-    return hashlib.sha256(norm(text).encode("utf-8")).hexdigest()[:16]
 
 
 def blind_groups(qid: str, rows: list[dict]) -> list[list[dict]]:
@@ -124,8 +125,14 @@ def choose_phrase(text: str, whole_file: str, others: list[str], twins: list[lis
     return None
 
 
+def _group(pool: dict, qid: str, token: str) -> list[dict]:
+    """A verdict token: ``7`` is passage 7 of ``qid``'s blind pool; ``h10/18`` is passage 18 of
+    ``h10``'s pool, a passage of a judged document that ``qid``'s own pool missed."""
+    other, _, idx = token.rpartition("/")
+    return blind_groups(other or qid, pool[other or qid])[int(idx)]
+
+
 def apply(args: argparse.Namespace) -> int:
-    sys.path.insert(0, str(REPO / "bench"))
     from eval_search import judged_files
 
     from saksfinn.flows.searching import Searcher
@@ -145,20 +152,20 @@ def apply(args: argparse.Namespace) -> int:
     for line in args.verdicts.read_text(encoding="utf-8").splitlines():
         if line.strip():
             qid, _, rest = line.partition(":")
-            verdicts[qid.strip()] = [int(x) for x in rest.split()]
+            verdicts[qid.strip()] = rest.split()
     texts: dict[str, str] = {}
     added = read = 0
     sidecar = json.loads(args.sidecar.read_text(encoding="utf-8")) if args.sidecar and args.sidecar.exists() else {}
     for q in queries:
         if q["id"] not in verdicts:
             continue
-        groups = blind_groups(q["id"], pool[q["id"]])
-        read += len(groups)
+        read += len(blind_groups(q["id"], pool[q["id"]]))
         stems = {w[: max(4, len(w) - 2)] for w in re.findall(r"\w+", q["query"].lower()) if len(w) >= 4}
-        relevant = {norm(groups[i][0]["text"]) for i in verdicts[q["id"]]}
-        for i in verdicts[q["id"]]:
-            for rel in sorted({r["file"] for r in groups[i]}):
-                row = next(r for r in groups[i] if r["file"] == rel)
+        chosen = [_group(pool, q["id"], token) for token in verdicts[q["id"]]]
+        relevant = {norm(group[0]["text"]) for group in chosen}
+        for i, group in zip(verdicts[q["id"]], chosen):
+            for rel in sorted({r["file"] for r in group}):
+                row = next(r for r in group if r["file"] == rel)
                 if rel not in texts:
                     texts[rel] = file_text(args.corpus, rel)
                 own = norm(row["text"])
