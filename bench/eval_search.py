@@ -36,7 +36,7 @@ from saksfinn.index.retrieval.search import Fusion, SearchIndex
 from saksfinn.models import Document, DocumentMeta, Page
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from query_sets import label, query_sets  # noqa: E402
+from query_sets import judged_share, label, pool_sidecar, query_sets, text_hash  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 log = logging.getLogger("eval_search")
@@ -152,7 +152,30 @@ def evaluate_home(home: Path, corpus: Path, queries_paths: list[Path]) -> int:
                 table[mode if mode != "hybrid" else f"hybrid {name}"] = metrics
         print(f"\n{label(queries_path)} ({queries_path.name}): {len(queries)} queries, {sum(q.is_hard for q in queries)} hard")
         print(format_table(table))
+        pools = pool_sidecar(queries_path)
+        if pools is not None:
+            index = SearchIndex.open(settings.index_dir, ranking=ranking)
+            print(f"judged@10 (hybrid default): {_judged_at(queries, index, embedder, files, pools):.3f}"
+                  f" of the top-10 hits lie in the judged pool or satisfy a judgement")
     return 0
+
+
+def _judged_at(queries, index, embedder, files, pools, k: int = 10) -> float:  # noqa: ANN001
+    """judged@k of the default hybrid ranking (see :func:`query_sets.judged_share`)."""
+    from saksfinn.models.chunk import SearchFilters
+
+    def norm(text: str) -> str:
+        return " ".join(text.split()).lower()
+
+    qvecs = embedder.encode_queries([q.query for q in queries])
+    hits_by_query = {}
+    for q, qvec in zip(queries, qvecs):
+        hits = index.search(q.query, qvec, top=k, filters=SearchFilters(), mode="hybrid")
+        hits_by_query[q.id] = [
+            (text_hash(h.text), any(files.get(h.document_id) == j.file and norm(j.phrase) in norm(h.text) for j in q.relevant))
+            for h in hits
+        ]
+    return judged_share(hits_by_query, pools)
 
 
 def main() -> int:
