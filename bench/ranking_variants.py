@@ -27,6 +27,7 @@ from query_sets import TUNED, label, query_sets  # noqa: E402
 from saksfinn.index.retrieval.evaluate import evaluate, load_queries  # noqa: E402
 from saksfinn.index.retrieval.ranking import Fusion, Ranking  # noqa: E402
 from saksfinn.index.retrieval.search import SearchIndex  # noqa: E402
+from saksfinn.index.retrieval.translation import ApertiumTranslator, QueryTranslator  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 BASE = Ranking()
@@ -73,6 +74,15 @@ def _variants() -> dict[str, Ranking]:
     for w in (0.1, 0.3):
         v[f"passage coverage {w}"] = replace(BASE, coverage_weight=w)
     v["passage features over all rows"] = replace(BASE, passage_within_document=False)
+    # the query machine-translated into the other written standard (Apertium; issue #14, round 3)
+    on = replace(BASE, translation=True)
+    v["translation (settings' weights)"] = on
+    for w in (0.3, 0.5, 0.7, 1.0):
+        v[f"translation bm25 {w}"] = replace(on, translation_weight=w, translation_dense="off")
+        v[f"translation bm25 {w}, no tables"] = replace(on, translation_weight=w, translation_dense="off", counterpart_weight=0.0)
+    for w in (0.3, 0.5, 1.0):
+        v[f"translation dense mean {w}"] = replace(on, translation_weight=0.0, translation_dense="mean", translation_dense_weight=w)
+    v["translation dense max"] = replace(on, translation_weight=0.0, translation_dense="max")
     return v
 
 
@@ -93,7 +103,8 @@ def parse_variant(spec: str) -> Ranking:
             ranking = replace(ranking, fusion=replace(ranking.fusion, method="weighted", **{key: type(getattr(ranking.fusion, key))(value)}))
         else:
             kind = type(getattr(ranking, key))
-            ranking = replace(ranking, **{key: value == "True" if kind is bool else kind(value)})
+            parsed = value == "True" if kind is bool else tuple(value.split("+")) if kind is tuple else kind(value)
+            ranking = replace(ranking, **{key: parsed})
     return ranking
 
 
@@ -118,6 +129,8 @@ def main() -> int:
     parser.add_argument("--with-test", action="store_true", help="add the untuned test set as a last column (reporting only)")
     parser.add_argument("--only", nargs="*", help="variant names (default: all)")
     parser.add_argument("--per-query", action="store_true", help="per-query nDCG of each variant (tuned set only!)")
+    parser.add_argument("--no-translation", action="store_true",
+                        help="do not start Apertium (variants with translation=True then search without it)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
@@ -128,6 +141,7 @@ def main() -> int:
     files = judged_files(searcher.store, args.corpus)
     embedder = CachedQueries(searcher._get_embedder())  # noqa: SLF001 - the app's query model
     index = SearchIndex.open(Settings(home=args.home).index_dir)
+    translator = None if args.no_translation else QueryTranslator(ApertiumTranslator())
     sets = {p.name: load_queries(p) for p in query_sets(args.queries, with_test=args.with_test)}
     names = args.only or list(VARIANTS)
     header = "  ".join(f"{label(Path(n))[:24]:>24}" for n in sets)
@@ -137,7 +151,7 @@ def main() -> int:
         index.ranking = parse_variant(name)
         cells = []
         for set_name, queries in sets.items():
-            m = evaluate(queries, index, embedder, files=files, modes=("hybrid",))["hybrid"]
+            m = evaluate(queries, index, embedder, files=files, modes=("hybrid",), translator=translator)["hybrid"]
             cells.append(f"{m.ndcg:.3f} {m.ndcg_hard:.3f} {m.recall:.3f} {m.bare}/{m.twins}".rjust(24))
             if args.per_query and set_name == "queries.jsonl":
                 print("   ", " ".join(f"{q}={v[0]:.2f}" for q, v in m.per_query.items()))

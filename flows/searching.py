@@ -44,6 +44,10 @@ def ranking_from_settings(settings: Settings) -> Any:
         coverage_weight=settings.search_passage_coverage,
         passage_depth=settings.search_passage_depth,
         passage_within_document=settings.search_passage_within_document,
+        translation=settings.search_translation,
+        translation_weight=settings.search_translation_weight,
+        translation_dense=settings.search_translation_dense,
+        translation_dense_weight=settings.search_translation_dense_weight,
     )
 
 
@@ -57,11 +61,15 @@ class Searcher:
         self._index: Any = None
         self._dense_ok: bool | None = None
         self._lock = threading.Lock()
+        self._translator: Any = None
 
     def warm_up(self) -> None:
         """Load the index and, when dense search will be used, the query embedder, and
         encode one query so the first real one is as fast as the rest."""
         self._get_index()
+        translator = self._get_translator()
+        if translator is not None:
+            translator.other_standard("oppvarming")  # starts Apertium's pipelines
         if self._dense_matches_index():
             self._get_embedder().encode_queries(["oppvarming"])
 
@@ -83,6 +91,18 @@ class Searcher:
                     )
                 self._index = SearchIndex.open(self.settings.index_dir, ranking=ranking_from_settings(self.settings))
             return self._index
+
+    def _get_translator(self) -> Any:
+        """The query translator (:mod:`~saksfinn.index.retrieval.translation`), or ``None``
+        when ``search_translation`` is off."""
+        if not self.settings.search_translation:
+            return None
+        from saksfinn.index.retrieval.translation import translator_from
+
+        with self._lock:
+            if self._translator is None:
+                self._translator = translator_from(True, self.settings.search_translation_timeout)
+            return self._translator
 
     def _get_embedder(self) -> Any:
         from saksfinn.flows.indexing import query_embedder_from_settings
@@ -124,8 +144,15 @@ class Searcher:
             if mode == "dense":
                 raise SaksfinnError("the index was embedded with another model; run `saksfinn ingest` again")
             mode = "bm25"
-        qvec = None if mode == "bm25" else self._get_embedder().encode_queries([query])[0]
-        hits = index.search(query, qvec, top=top, filters=SearchFilters(**filters), mode=mode)
+        translator = self._get_translator()
+        other = translator.other_standard(query) if translator is not None else None
+        qvec = other_vec = None
+        if mode != "bm25":
+            both = other is not None and index.ranking.translation_dense != "off"
+            vecs = self._get_embedder().encode_queries([query, other.text] if both else [query])
+            qvec, other_vec = vecs[0], (vecs[1] if both else None)
+        hits = index.search(query, qvec, top=top, filters=SearchFilters(**filters), mode=mode, other=other,
+                            other_vec=other_vec)
         return [self._with_source(h) for h in hits]
 
     def _dense_matches_index(self) -> bool:

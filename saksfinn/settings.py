@@ -92,6 +92,19 @@ class Settings(BaseSettings):
     search_passage_within_document: bool = Field(
         True, description="passage features reorder a document's passages only (False: all rows)"
     )
+    # the query machine-translated Nynorsk <-> Bokmål by Apertium (apt-get install apertium-nno-nob; README "Search")
+    search_translation: bool = Field(
+        False, description="search with the query translated into the other written standard too (Apertium); "
+        "off by default: it did not win on the tuned and dev queries (README \"Search\")",
+    )
+    search_translation_weight: float = Field(
+        0.5, ge=0.0, le=1.0, description="BM25 weight of the translation's terms (the query's own: 1)"
+    )
+    search_translation_dense: Literal["off", "mean", "max"] = Field(
+        "mean", description="dense: the query vector plus the translation's (mean), the best cosine to either (max), or off"
+    )
+    search_translation_dense_weight: float = Field(0.3, ge=0.0, description="weight of the translation's vector (mean)")
+    search_translation_timeout: float = Field(2.0, gt=0.0, description="seconds Apertium may take per query")
 
     @field_validator("prose_precision")
     @classmethod

@@ -37,6 +37,7 @@ from pathlib import Path
 from saksfinn.index.embedding.embed import Embedder
 from saksfinn.index.retrieval.chunking import is_bare_heading
 from saksfinn.index.retrieval.search import SearchIndex
+from saksfinn.index.retrieval.translation import QueryTranslator, translations
 from saksfinn.models.chunk import Hit, SearchFilters
 
 log = logging.getLogger(__name__)
@@ -179,16 +180,24 @@ def evaluate(
     files: Mapping[str, str],
     k: int = 10,
     modes: Sequence[str] = MODES,
+    translator: QueryTranslator | None = None,
 ) -> dict[str, Metrics]:
     """nDCG@k and recall@k per search mode. ``files`` maps document_id → judged file name.
 
-    Modes needing vectors are skipped when ``embedder`` is ``None``.
+    Modes needing vectors are skipped when ``embedder`` is ``None``. With ``translator``
+    each query is searched with its translation into the other written standard too (and
+    that translation's embedding), as the app searches.
     """
     queries = list(queries)
     gen = index.current()
     indexed = [(files.get(c.document_id), _norm(c.text)) for c in gen.chunks(list(gen.live_rows()))]
     ideals = {q.id: ideal_hits(q.relevant, indexed) for q in queries}
     qvecs = embedder.encode_queries([q.query for q in queries]) if embedder is not None else None
+    others = translations(translator, [q.query for q in queries])
+    with_other = [i for i, o in enumerate(others) if o is not None]
+    ovecs: dict[int, object] = {}
+    if embedder is not None and with_other:
+        ovecs = dict(zip(with_other, embedder.encode_queries([others[i].text for i in with_other])))  # type: ignore[union-attr]
     results: dict[str, Metrics] = {}
     for mode in modes:
         if mode != "bm25" and qvecs is None:
@@ -197,7 +206,8 @@ def evaluate(
         phrase_ndcg = []
         bare = twins = 0
         for i, q in enumerate(queries):
-            hits = index.search(q.query, None if qvecs is None else qvecs[i], top=k, filters=SearchFilters(), mode=mode)  # type: ignore[arg-type]
+            hits = index.search(q.query, None if qvecs is None else qvecs[i], top=k, filters=SearchFilters(), mode=mode,  # type: ignore[arg-type]
+                                other=others[i], other_vec=ovecs.get(i))  # type: ignore[arg-type]
             ranks = satisfied(hits, q.relevant, files)
             per_query[q.id] = score_query(ranks, k, ideals[q.id])
             phrase_ndcg.append(score_query(ranks, k)[0])

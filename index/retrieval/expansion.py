@@ -75,6 +75,24 @@ def query_words(lexical: LexicalIndex, query: str, counterpart_weight: float, pa
     return out
 
 
+def translated_words(lexical: LexicalIndex, translation: str, words: Sequence[WordWeights], weight: float,
+                     part_weight: float = 1.0) -> list[WordWeights]:
+    """The words of the query's machine ``translation`` into the other written standard
+    (:mod:`~saksfinn.index.retrieval.translation`) with their terms at ``weight`` × what
+    :func:`query_words` gives them (no table counterparts: they lead back to the query's
+    own standard), less the terms the query's own ``words`` already weigh as much. Words
+    left with no term are dropped; ``weight`` 0 gives none."""
+    if weight <= 0 or not translation:
+        return []
+    own = merged(words)
+    out = []
+    for word in query_words(lexical, translation, 0.0, part_weight):
+        terms = {t: weight * w for t, w in word.terms.items() if weight * w > own.get(t, 0.0)}
+        if terms:
+            out.append(WordWeights(word.word, terms, word.idf))
+    return out
+
+
 def query_weights(lexical: LexicalIndex, query: str, counterpart_weight: float, part_weight: float = 1.0) -> dict[str, float]:
     """``{term: weight}`` for ``query`` over ``lexical``: :func:`merged` :func:`query_words`."""
     return merged(query_words(lexical, query, counterpart_weight, part_weight))

@@ -71,6 +71,13 @@ class Ranking:
     ``coverage_weight``, ``passage_depth``, ``passage_within_document``: the first
     ``passage_depth`` fused rows are reordered within their documents by the passage
     features (:mod:`~saksfinn.index.retrieval.passages`; weights 0: off).
+    ``translation``: whether a query's machine translation into the other written standard
+    is used at all (off: measured, it did not win; README "Search"). ``translation_weight``: the BM25 weight of the terms of the query's machine
+    translation into the other written standard (its own terms: 1; 0: not used).
+    ``translation_dense``: how the translation's query vector joins the query's —
+    ``mean`` (the query vector plus ``translation_dense_weight`` × the translation's,
+    normalised), ``max`` (each passage's best cosine to either) or ``off``.
+    ``translation_from``: the standards (``nn``, ``nb``) whose queries use their translation.
     """
 
     fusion: Fusion = DEFAULT_FUSION
@@ -90,6 +97,11 @@ class Ranking:
     coverage_weight: float = 0.0
     passage_depth: int = 50
     passage_within_document: bool = True
+    translation: bool = False
+    translation_weight: float = 0.5
+    translation_dense: Literal["off", "mean", "max"] = "mean"
+    translation_dense_weight: float = 0.3
+    translation_from: tuple[str, ...] = ("nn", "nb")
 
     @property
     def passages(self) -> PassageWeights:
@@ -132,11 +144,26 @@ def _masked(scores: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
     return scores if mask is None else np.where(mask, scores, 0.0)
 
 
-def dense_pool(gen: Generation, qvec: np.ndarray, mask: np.ndarray | None, pool: int, *, filtered: bool) -> list[tuple[int, float]]:
+def dense_pool(gen: Generation, qvec: np.ndarray, mask: np.ndarray | None, pool: int, *, filtered: bool,
+               other_vec: np.ndarray | None = None, ranking: Ranking | None = None) -> list[tuple[int, float]]:
+    """The ``pool`` nearest rows to ``qvec``; with ``other_vec`` (the query translated into
+    the other written standard) combined as ``ranking.translation_dense`` says."""
     q = np.asarray(qvec, dtype=np.float32).reshape(1, -1)
     if q.shape[1] != gen.dim:
         raise SaksfinnError(f"query vector has dimension {q.shape[1]}, the index has {gen.dim}")
-    return gen.dense_search(q, pool, mask, filtered=filtered)
+    how = ranking.translation_dense if ranking is not None and other_vec is not None else "off"
+    if how == "off":
+        return gen.dense_search(q, pool, mask, filtered=filtered)
+    o = np.asarray(other_vec, dtype=np.float32).reshape(1, -1)
+    if how == "mean":
+        v = q + ranking.translation_dense_weight * o  # type: ignore[union-attr]
+        return gen.dense_search(v / max(float(np.linalg.norm(v)), 1e-12), pool, mask, filtered=filtered)
+    best: dict[int, float] = {}
+    for vec in (q, o):
+        for row, score in gen.dense_search(vec, pool, mask, filtered=filtered):
+            if score > best.get(row, -np.inf):
+                best[row] = score
+    return sorted(best.items(), key=lambda item: (-item[1], gen.keys[item[0]]))[:pool]
 
 
 def fuse(channels: dict[str, list[tuple[int, float]]], fusion: Fusion, keys: np.ndarray) -> list[tuple[int, float]]:

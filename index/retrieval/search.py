@@ -34,9 +34,10 @@ from saksfinn.index.retrieval.analysis import Analyzer, WordCounts
 from saksfinn.index.retrieval.ranking import (
     DEFAULT_FUSION, Fusion, Ranking, bm25_pool, dense_pool, diversify, fuse, lift_documents,
 )
-from saksfinn.index.retrieval.expansion import merged, query_words
+from saksfinn.index.retrieval.expansion import merged, query_words, translated_words
 from saksfinn.index.retrieval.passages import rerank_passages
 from saksfinn.index.retrieval.tiers import MERGE_FACTOR
+from saksfinn.index.retrieval.translation import OtherStandard
 from saksfinn.index.retrieval.updating import COMPACT_FRACTION, IndexUpdate, NeedsRebuild, apply_update
 from saksfinn.models.chunk import Chunk, Hit, SearchFilters
 from saksfinn.models.errors import IndexNotBuiltError, SaksfinnError
@@ -198,11 +199,16 @@ class SearchIndex:
         top: int = 10,
         filters: SearchFilters | None = None,
         mode: Mode = "hybrid",
+        other: OtherStandard | None = None,
+        other_vec: np.ndarray | None = None,
     ) -> list[Hit]:
         """The best ``top`` chunks for ``query`` (text) and ``qvec`` (its query embedding).
 
         ``mode="bm25"`` ignores ``qvec``; ``"dense"`` requires it; ``"hybrid"`` falls back
-        to BM25 when ``qvec`` is ``None`` or the index has no vectors.
+        to BM25 when ``qvec`` is ``None`` or the index has no vectors. ``other`` is the
+        query machine-translated into the other written standard and ``other_vec`` its
+        embedding (:mod:`~saksfinn.index.retrieval.translation`; either may be ``None``),
+        used as the ranking's ``translation_*`` knobs say.
         """
         filters = filters or SearchFilters()
         if mode not in ("hybrid", "bm25", "dense"):
@@ -216,6 +222,10 @@ class SearchIndex:
         ranking = self.ranking
         pool = max(ranking.pool, top * 5)
         words = query_words(gen.lexical, query, ranking.counterpart_weight, ranking.part_weight)
+        if other is not None and (not ranking.translation or other.source not in ranking.translation_from):
+            other, other_vec = None, None
+        if other is not None:
+            words += translated_words(gen.lexical, other.text, words, ranking.translation_weight, ranking.part_weight)
         weights = merged(words)
         terms = list(weights)
         channels: dict[str, list[tuple[int, float]]] = {}
@@ -223,7 +233,8 @@ class SearchIndex:
             channels["bm25"] = bm25_pool(gen, query, mask, pool, ranking, weights)
         if mode in ("hybrid", "dense"):
             if qvec is not None and gen.dense:
-                channels["dense"] = dense_pool(gen, qvec, mask, pool, filtered=not filters.is_empty())
+                channels["dense"] = dense_pool(gen, qvec, mask, pool, filtered=not filters.is_empty(),
+                                               other_vec=other_vec, ranking=ranking)
             elif mode == "dense":
                 raise SaksfinnError("dense search needs a query vector and an index built with vectors")
         fused = fuse(channels, ranking.fusion, gen.keys)
