@@ -26,14 +26,15 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-# OCR, the browser and PostgreSQL for end-to-end tests: installed when missing and we are
-# root; optional otherwise (the tests that need them then skip, saying why).
+# OCR, the browser, PostgreSQL for end-to-end tests and Apertium's Nynorsk-Bokmål pair (query
+# translation, README "Search"): installed when missing and we are root; optional otherwise
+# (the tests that need them then skip, saying why; search then works without translation).
 system-deps:
-	@if ! command -v tesseract >/dev/null || ! command -v chromium >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	@if ! command -v tesseract >/dev/null || ! command -v chromium >/dev/null || ! command -v apertium >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-nor chromium postgresql >/dev/null) \
-	      || echo "note: could not install tesseract/chromium/postgresql; OCR, browser and PostgreSQL tests will be skipped"; \
-	  else echo "note: tesseract, chromium or postgresql missing; OCR falls back to needs_ocr, those tests skip"; fi; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-nor chromium postgresql apertium-nno-nob >/dev/null) \
+	      || echo "note: could not install tesseract/chromium/postgresql/apertium; OCR, browser, PostgreSQL and Apertium tests will be skipped"; \
+	  else echo "note: tesseract, chromium, postgresql or apertium missing; OCR falls back to needs_ocr, those tests skip"; fi; \
 	fi
 
 test: install system-deps

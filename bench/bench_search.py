@@ -1,6 +1,7 @@
 """Dense search latency and recall: exact (IndexFlatIP) vs HNSW at growing sizes.
 
 Usage: .venv/bin/python bench/bench_search.py [--sizes 10000 100000 1000000] [--queries 200]
+       .venv/bin/python bench/bench_search.py --home DIR   # query latency with/without the Apertium translation
 
 Vectors are synthetic "embedding-like" 384-d: a 48-d latent Gaussian mixture
 (200 clusters) projected to 384-d plus isotropic noise, L2-normalised. Pure random
@@ -15,6 +16,7 @@ raw vectors kept beside it (float32, float16 for ``hnsw-sq8``), scaled to one mi
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -48,12 +50,45 @@ def latencies(index: DenseIndex, queries: np.ndarray, k: int = 10) -> tuple[np.n
     return np.array(times) * 1000, np.array(ids)
 
 
+def translation_latency(home: str) -> int:
+    """Whole-query latency (``Searcher.search``, hybrid, top 10) over the judged queries of
+    the tuned and dev sets on an ingested home, side by side in one process: translation
+    off, on with each query new to the cache (Apertium answers), on with the query cached."""
+    from pathlib import Path
+
+    from saksfinn.flows.searching import Searcher
+    from saksfinn.settings import Settings
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from query_sets import DEV, TUNED
+
+    queries = [json.loads(line)["query"] for p in (TUNED, DEV) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    off = Searcher(Settings(home=Path(home), search_translation=False))
+    on = Searcher(Settings(home=Path(home), search_translation=True))
+    for searcher in (off, on):
+        searcher.warm_up()
+    rows: dict[str, list[float]] = {"off": [], "on, new query": [], "on, cached": []}
+    for q in queries:
+        for name, searcher in (("off", off), ("on, new query", on), ("on, cached", on)):
+            t0 = time.perf_counter()
+            searcher.search(q, top=10)
+            rows[name].append((time.perf_counter() - t0) * 1000)
+    print(f"{len(queries)} queries (tuned + dev), hybrid search, top 10, {os.cpu_count()} CPUs")
+    print(f"{'translation':<16} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, ms in rows.items():
+        print(f"{name:<16} {np.percentile(ms, 50):>8.1f} {np.percentile(ms, 95):>8.1f}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", help="measure query latency with/without the Apertium translation on this home instead")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--hnsw-max", type=int, default=200_000, help="skip HNSW builds above this size")
     args = parser.parse_args()
+    if args.home:
+        return translation_latency(args.home)
     rng = np.random.default_rng(0)
     basis = rng.standard_normal((LATENT, DIM), dtype=np.float32) / np.sqrt(LATENT)
     centres = rng.standard_normal((CLUSTERS, LATENT), dtype=np.float32)
