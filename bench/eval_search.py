@@ -141,6 +141,7 @@ def evaluate_home(home: Path, corpus: Path, queries_paths: list[Path]) -> int:
     fusions = {"default": None, "rrf k=60": Fusion("rrf", rrf_k=60),
                "weighted w_dense=0.5": Fusion("weighted", dense_weight=0.5)}
     index = SearchIndex.open(settings.index_dir, ranking=ranking)
+    translator = searcher._get_translator()  # noqa: SLF001 - SAKSFINN_SEARCH_TRANSLATION=true: Apertium, as the app
     print(f"{home}: {len(files)} judged-corpus documents, {index.current().count} chunks, embedder {embedder.model_id}")
     for queries_path in queries_paths:
         queries = load_queries(queries_path)
@@ -148,7 +149,7 @@ def evaluate_home(home: Path, corpus: Path, queries_paths: list[Path]) -> int:
         for name, fusion in fusions.items():
             index = SearchIndex.open(settings.index_dir, ranking=ranking, **({"fusion": fusion} if fusion else {}))
             modes = ("bm25", "dense", "hybrid") if fusion is None else ("hybrid",)
-            for mode, metrics in evaluate(queries, index, embedder, files=files, modes=modes).items():
+            for mode, metrics in evaluate(queries, index, embedder, files=files, modes=modes, translator=translator).items():
                 table[mode if mode != "hybrid" else f"hybrid {name}"] = metrics
         print(f"\n{label(queries_path)} ({queries_path.name}): {len(queries)} queries, {sum(q.is_hard for q in queries)} hard")
         print(format_table(table))
@@ -160,8 +161,10 @@ def evaluate_home(home: Path, corpus: Path, queries_paths: list[Path]) -> int:
     return 0
 
 
-def _judged_at(queries, index, embedder, files, pools, k: int = 10) -> float:  # noqa: ANN001
-    """judged@k of the default hybrid ranking (see :func:`query_sets.judged_share`)."""
+def _judged_at(queries, index, embedder, files, pools, k: int = 10, translator=None) -> float:  # noqa: ANN001
+    """judged@k of the index's hybrid ranking (see :func:`query_sets.judged_share`); with
+    ``translator``, each query searched with its translation too (as :func:`evaluate`)."""
+    from saksfinn.index.retrieval.translation import translations
     from saksfinn.models.chunk import SearchFilters
 
     def norm(text: str) -> str:
@@ -169,8 +172,10 @@ def _judged_at(queries, index, embedder, files, pools, k: int = 10) -> float:  #
 
     qvecs = embedder.encode_queries([q.query for q in queries])
     hits_by_query = {}
-    for q, qvec in zip(queries, qvecs):
-        hits = index.search(q.query, qvec, top=k, filters=SearchFilters(), mode="hybrid")
+    others = translations(translator, [q.query for q in queries])
+    for q, qvec, other in zip(queries, qvecs, others):
+        ovec = embedder.encode_queries([other.text])[0] if other is not None else None
+        hits = index.search(q.query, qvec, top=k, filters=SearchFilters(), mode="hybrid", other=other, other_vec=ovec)
         hits_by_query[q.id] = [
             (text_hash(h.text), any(files.get(h.document_id) == j.file and norm(j.phrase) in norm(h.text) for j in q.relevant))
             for h in hits

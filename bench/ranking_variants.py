@@ -83,6 +83,9 @@ def _variants() -> dict[str, Ranking]:
     for w in (0.3, 0.5, 1.0):
         v[f"translation dense mean {w}"] = replace(on, translation_weight=0.0, translation_dense="mean", translation_dense_weight=w)
     v["translation dense max"] = replace(on, translation_weight=0.0, translation_dense="max")
+    for w in (0.3, 0.5, 1.0):
+        v[f"translation dense channel {w}"] = replace(on, translation_weight=0.0, translation_dense="channel",
+                                                      translation_dense_weight=w)
     return v
 
 

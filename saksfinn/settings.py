@@ -98,12 +98,13 @@ class Settings(BaseSettings):
         "off by default: it did not win on the tuned and dev queries (README \"Search\")",
     )
     search_translation_weight: float = Field(
-        0.5, ge=0.0, le=1.0, description="BM25 weight of the translation's terms (the query's own: 1)"
+        1.0, ge=0.0, le=1.0, description="BM25 weight of the translation's terms (the query's own: 1)"
     )
-    search_translation_dense: Literal["off", "mean", "max"] = Field(
-        "mean", description="dense: the query vector plus the translation's (mean), the best cosine to either (max), or off"
+    search_translation_dense: Literal["off", "mean", "max", "channel"] = Field(
+        "max", description="dense: the query vector plus the translation's (mean), the best cosine to either (max), "
+        "the translation's own dense channel (channel), or off"
     )
-    search_translation_dense_weight: float = Field(0.3, ge=0.0, description="weight of the translation's vector (mean)")
+    search_translation_dense_weight: float = Field(0.3, ge=0.0, description="weight of the translation's vector (mean) or dense channel (channel)")
     search_translation_timeout: float = Field(2.0, gt=0.0, description="seconds Apertium may take per query")
 
     @field_validator("prose_precision")

@@ -76,7 +76,8 @@ class Ranking:
     translation into the other written standard (its own terms: 1; 0: not used).
     ``translation_dense``: how the translation's query vector joins the query's —
     ``mean`` (the query vector plus ``translation_dense_weight`` × the translation's,
-    normalised), ``max`` (each passage's best cosine to either) or ``off``.
+    normalised), ``max`` (each passage's best cosine to either), ``channel`` (its own dense
+    channel, fused at ``translation_dense_weight`` × the dense weight) or ``off``.
     ``translation_from``: the standards (``nn``, ``nb``) whose queries use their translation.
     """
 
@@ -98,8 +99,8 @@ class Ranking:
     passage_depth: int = 50
     passage_within_document: bool = True
     translation: bool = False
-    translation_weight: float = 0.5
-    translation_dense: Literal["off", "mean", "max"] = "mean"
+    translation_weight: float = 1.0
+    translation_dense: Literal["off", "mean", "max", "channel"] = "max"
     translation_dense_weight: float = 0.3
     translation_from: tuple[str, ...] = ("nn", "nb")
 
@@ -152,7 +153,7 @@ def dense_pool(gen: Generation, qvec: np.ndarray, mask: np.ndarray | None, pool:
     if q.shape[1] != gen.dim:
         raise SaksfinnError(f"query vector has dimension {q.shape[1]}, the index has {gen.dim}")
     how = ranking.translation_dense if ranking is not None and other_vec is not None else "off"
-    if how == "off":
+    if how in ("off", "channel"):  # a channel of its own: the caller asks for it
         return gen.dense_search(q, pool, mask, filtered=filtered)
     o = np.asarray(other_vec, dtype=np.float32).reshape(1, -1)
     if how == "mean":
@@ -166,8 +167,13 @@ def dense_pool(gen: Generation, qvec: np.ndarray, mask: np.ndarray | None, pool:
     return sorted(best.items(), key=lambda item: (-item[1], gen.keys[item[0]]))[:pool]
 
 
-def fuse(channels: dict[str, list[tuple[int, float]]], fusion: Fusion, keys: np.ndarray) -> list[tuple[int, float]]:
-    """Rows with fused scores, best first (ties broken by ``keys``, chunk-id order)."""
+def fuse(channels: dict[str, list[tuple[int, float]]], fusion: Fusion, keys: np.ndarray,
+         shares: dict[str, float] | None = None) -> list[tuple[int, float]]:
+    """Rows with fused scores, best first (ties broken by ``keys``, chunk-id order). A
+    channel whose name starts with ``dense`` is fused as the dense one; ``shares`` scales a
+    channel's contribution (default 1: the translated query's dense channel takes
+    ``translation_dense_weight``)."""
+    shares = shares or {}
     if len(channels) == 1:
         return next(iter(channels.values()))
     total: dict[int, float] = {}
@@ -176,11 +182,12 @@ def fuse(channels: dict[str, list[tuple[int, float]]], fusion: Fusion, keys: np.
             continue
         if fusion.method == "rrf":
             for rank, (row, _) in enumerate(items, start=1):
-                total[row] = total.get(row, 0.0) + 1.0 / (fusion.rrf_k + rank)
+                total[row] = total.get(row, 0.0) + shares.get(name, 1.0) / (fusion.rrf_k + rank)
             continue
-        weight = fusion.dense_weight if name == "dense" else 1.0 - fusion.dense_weight
+        dense = name.startswith("dense")
+        weight = (fusion.dense_weight if dense else 1.0 - fusion.dense_weight) * shares.get(name, 1.0)
         scores = np.array([s for _, s in items], dtype=np.float64)
-        if name == "dense":
+        if dense:
             hi = scores.max()
             lo = np.sort(scores)[::-1][min(max(fusion.dense_floor_rank, 1), len(scores)) - 1]
             norm = np.clip((scores - lo) / (hi - lo), 0.0, None) if hi > lo else np.ones_like(scores)

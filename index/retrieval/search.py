@@ -235,9 +235,11 @@ class SearchIndex:
             if qvec is not None and gen.dense:
                 channels["dense"] = dense_pool(gen, qvec, mask, pool, filtered=not filters.is_empty(),
                                                other_vec=other_vec, ranking=ranking)
+                if other_vec is not None and ranking.translation_dense == "channel":
+                    channels["dense_other"] = dense_pool(gen, other_vec, mask, pool, filtered=not filters.is_empty())
             elif mode == "dense":
                 raise SaksfinnError("dense search needs a query vector and an index built with vectors")
-        fused = fuse(channels, ranking.fusion, gen.keys)
+        fused = fuse(channels, ranking.fusion, gen.keys, {"dense_other": ranking.translation_dense_weight})
         fused = lift_documents(fused, gen.doc_codes, ranking.doc_weight, ranking.doc_depth, gen.keys)
         if ranking.passages.active:
             depth = min(len(fused), max(ranking.passage_depth, top))
