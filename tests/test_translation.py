@@ -144,6 +144,24 @@ def test_translated_terms_join_the_query_at_their_weight():
     assert translated_words(index, "hvem betaler bekreftet", words, 0.0) == []
 
 
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+WORDS = ["kven", "hvem", "betaler", "stadfesta", "bekreftet", "vegen", "veien", "strømnettet", "straumnettet",
+         "budsjettet", "kommunen", "fylket", "kostnaden", "utbyggingen"]
+phrases = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join)
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(phrases, phrases, st.floats(0.0, 1.0))
+def test_a_translation_adds_or_raises_terms_up_to_its_weight_and_lowers_none(query, other, weight):
+    index = LexicalIndex.build(TEXTS)
+    words = query_words(index, query, 0.5)
+    extra = translated_words(index, other, words, weight)
+    own, both = merged(words), merged(words + extra)
+    assert all(both[t] >= w for t, w in own.items())  # nothing of the query is weighed less
+    assert all(w == own.get(t) or w <= weight + 1e-9 for t, w in both.items())  # what it adds or raises: ≤ weight
+
+
 def chunks() -> list[Chunk]:
     return [Chunk(document_id=f"d{i}", text=t, title=f"Sak {i}", page=1, start=0, end=len(t)) for i, t in enumerate(TEXTS)]
 
