@@ -225,8 +225,8 @@ def test_searcher_uses_the_translation_when_on(tmp_path):
     searcher._translator = QueryTranslator(fake)  # noqa: SLF001 - a fake in place of Apertium
     assert searcher.search("stadfesta", top=3, mode="bm25")[0].document_id == "d0"
     assert searcher.search("stadfesta", top=3)[0].document_id == "d0"  # hybrid: the translation is embedded too
-    off = searcher_over(tmp_path / "off")
-    assert off._get_translator() is None  # noqa: SLF001 - off by default
+    off = searcher_over(tmp_path / "off", search_translation=False)
+    assert off._get_translator() is None  # noqa: SLF001 - switched off: the tables only
     assert not off.search("stadfesta", top=3, mode="bm25")
 
 
