@@ -177,8 +177,9 @@ def test_search_finds_the_other_standard_through_the_translation(tmp_path):
     assert on.search(query, qvec, other=other, other_vec=ovec)[0].document_id == "d0"
     off = SearchIndex.open(tmp_path, ranking=replace(Ranking(), translation=True, translation_weight=0.5, translation_from=("nb",)))
     assert not off.search(query, None, mode="bm25", other=other)  # Nynorsk queries not translated here
-    default = SearchIndex.open(tmp_path)
-    assert not default.search(query, None, mode="bm25", other=other)  # translation off: as before
+    assert [h.document_id for h in SearchIndex.open(tmp_path).search(query, None, mode="bm25", other=other)] == ["d0"]  # on by default
+    switched_off = SearchIndex.open(tmp_path, ranking=replace(Ranking(), translation=False))
+    assert not switched_off.search(query, None, mode="bm25", other=other)  # translation off: as before
 
 
 @pytest.mark.parametrize("how", ["mean", "max"])
