@@ -275,6 +275,28 @@ class OpenVINOEmbedder:
                 pooled[i] = pool_spans(hidden[row, : len(enc.ids)], enc.offsets, spans[i], len(prefix))
         return normalise(out), pooled
 
+    def encode_passages_with_states(
+        self, texts: list[str]
+    ) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+        """Passage vectors of ``texts`` (as :meth:`encode_passages`) and, from the same forward
+        pass, each text's token states: ``(last hidden states [tokens, hidden] float16, character
+        offsets [tokens, 2] into the text)`` — special tokens and the prompt's tokens dropped,
+        so the offsets are into ``texts[i]`` itself (the contextual prose head reads them)."""
+        self.warm_up()
+        prefix = self.prompts.get("passage", "")
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        states: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros((0, self.dim), np.float16),
+                                                         np.zeros((0, 2), np.int32))] * len(texts)
+        for part in self._length_batches(texts):
+            hidden, mask, encodings = self._states([prefix + texts[i] for i in part])
+            out[part] = self._pool_states(hidden, mask)
+            for row, i in enumerate(part):
+                enc = encodings[row]
+                offsets = np.array(enc.offsets, dtype=np.int32).reshape(-1, 2) - len(prefix)
+                keep = (offsets[:, 1] > offsets[:, 0]) & (offsets[:, 1] > 0)  # "▁word" offsets hold the space
+                states[i] = (hidden[row, : len(enc.ids)][keep].astype(np.float16), np.maximum(offsets[keep], 0))
+        return normalise(out), states
+
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, "query")
 

@@ -60,3 +60,19 @@ def encode_with_spans(
     pieces = [text[s:e] for text, row in zip(texts, spans) for s, e in row]
     encoded = iter(embedder.encode_passages(pieces) if pieces else [])
     return vectors, [[next(encoded) for _ in row] for row in spans]
+
+
+def token_window(offsets: np.ndarray, span: Span, context: int) -> tuple[int, int, np.ndarray] | None:
+    """Token rows ``[lo, hi)`` of a span with up to ``context`` tokens either side, and the 0/1
+    mask (length ``hi - lo``) of the rows inside the span; ``None`` when no token overlaps it.
+
+    ``offsets`` (``[tokens, 2]``) and ``span`` are character offsets into the same text, as
+    :meth:`~saksfinn.index.embedding.ov_embedder.OpenVINOEmbedder.encode_passages_with_states`
+    gives them (special tokens already dropped)."""
+    offsets = np.asarray(offsets).reshape(-1, 2)
+    inside = (offsets[:, 0] < span[1]) & (offsets[:, 1] > span[0])
+    rows = np.flatnonzero(inside)
+    if not len(rows):
+        return None
+    lo, hi = max(0, int(rows[0]) - context), min(len(offsets), int(rows[-1]) + 1 + context)
+    return lo, hi, inside[lo:hi].astype(np.float32)
