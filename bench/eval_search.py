@@ -156,7 +156,8 @@ def evaluate_home(home: Path, corpus: Path, queries_paths: list[Path]) -> int:
         pools = pool_sidecar(queries_path)
         if pools is not None:
             index = SearchIndex.open(settings.index_dir, ranking=ranking)
-            print(f"judged@10 (hybrid default): {_judged_at(queries, index, embedder, files, pools):.3f}"
+            share = _judged_at(queries, index, embedder, files, pools, translator=translator)
+            print(f"judged@10 (hybrid default): {share:.3f}"
                   f" of the top-10 hits lie in the judged pool or satisfy a judgement")
     return 0
 

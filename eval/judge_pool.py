@@ -1,7 +1,7 @@
 """Pool-judge a judged-query file (issue #14): show the pool blind, then record the verdicts.
 
 Usage:
-  .venv/bin/python eval/judge_pool.py show POOL.json QUERIES.jsonl QID...
+  .venv/bin/python eval/judge_pool.py show POOL.json QUERIES.jsonl QID... [--full]
   .venv/bin/python eval/judge_pool.py apply --home DIR POOL.json QUERIES.jsonl VERDICTS.txt [--sidecar OUT.json]
 
 ``POOL.json`` is what ``eval/pool_queries.py`` wrote. ``show`` prints each query's pooled
@@ -57,9 +57,16 @@ def _load_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _excerpt(text: str, stems: set[str]) -> str:
+def _covers(text: str, stems: set[str]) -> bool:
+    """Whether ``text`` holds most (over half) of the query's word stems."""
+    words = set(re.findall(r"\w+", text.lower()))
+    found = sum(1 for s in stems if any(w.startswith(s) for w in words))
+    return bool(stems) and 2 * found > len(stems)
+
+
+def _excerpt(text: str, stems: set[str], full: bool = False) -> str:
     text = re.sub(r"\s+", " ", text).strip()
-    if len(text) <= HEAD + 2 * WINDOW + 150:
+    if len(text) <= HEAD + 2 * WINDOW + 150 or (full and _covers(text, stems)):
         return text
     shown, spans = text[:HEAD], []
     for m in re.finditer(r"\w+", text.lower()):
@@ -71,7 +78,7 @@ def _excerpt(text: str, stems: set[str]) -> str:
     return shown + "".join(f" …{text[a:b]}" for a, b in spans) + f" …[{len(text)}c]"
 
 
-def show(pool: dict, queries: list[dict], ids: list[str]) -> None:
+def show(pool: dict, queries: list[dict], ids: list[str], full: bool = False) -> None:
     by_id = {q["id"]: q for q in queries}
     for qid in ids:
         q = by_id[qid]
@@ -83,7 +90,7 @@ def show(pool: dict, queries: list[dict], ids: list[str]) -> None:
             if any(j["file"] in files and norm(j["phrase"]) in text for j in q["relevant"]):
                 print(f"[{i}] JUDGED {files[0]} :: {group[0]['text'][:70]}")
             else:
-                print(f"[{i}] {files[0]} §{(group[0].get('section') or '')[:40]} :: {_excerpt(group[0]['text'], stems)}")
+                print(f"[{i}] {files[0]} §{(group[0].get('section') or '')[:40]} :: {_excerpt(group[0]['text'], stems, full)}")
 
 
 def file_text(corpus: Path, rel: str) -> str:
@@ -201,6 +208,7 @@ def main() -> int:
     s.add_argument("pool", type=Path)
     s.add_argument("queries", type=Path)
     s.add_argument("ids", nargs="+")
+    s.add_argument("--full", action="store_true", help="print in full every long passage holding most of the query's words")
     a = sub.add_parser("apply")
     a.add_argument("--home", type=Path, required=True)
     a.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
@@ -210,7 +218,7 @@ def main() -> int:
     a.add_argument("verdicts", type=Path)
     args = parser.parse_args()
     if args.cmd == "show":
-        show(json.loads(args.pool.read_text(encoding="utf-8")), _load_jsonl(args.queries), args.ids)
+        show(json.loads(args.pool.read_text(encoding="utf-8")), _load_jsonl(args.queries), args.ids, args.full)
         return 0
     return apply(args)
 

@@ -64,7 +64,7 @@ def test_text_hash_ignores_case_and_whitespace() -> None:
     assert text_hash("om klagen") != text_hash("om klagene")
 
 
-@pytest.mark.parametrize("name", ["queries.jsonl", "queries_heldout.jsonl"])
+@pytest.mark.parametrize("name", ["queries.jsonl", "queries_heldout.jsonl", "queries_test.jsonl"])
 def test_every_pooled_query_has_its_pool_in_the_sidecar(name: str) -> None:
     path = REPO / "eval" / name
     pools = pool_sidecar(path)
