@@ -28,7 +28,7 @@ def label(path: Path) -> str:
 def query_sets(paths: list[Path] | None, *, with_test: bool) -> list[Path]:
     """The files to report: ``paths`` or tuned + dev, plus the test set when ``with_test``."""
     chosen = list(paths) if paths else [TUNED, DEV]
-    if with_test and TEST not in chosen:
+    if with_test and TEST.resolve() not in {Path(p).resolve() for p in chosen}:
         chosen.append(TEST)
     return chosen
 

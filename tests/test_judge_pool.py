@@ -14,7 +14,7 @@ from saksfinn.index.retrieval.evaluate import load_queries
 REPO = Path(__file__).resolve().parents[1]
 judge_pool = load_eval("judge_pool")  # puts bench/ on sys.path for query_sets
 blind_groups, choose_phrase, norm = judge_pool.blind_groups, judge_pool.choose_phrase, judge_pool.norm
-from query_sets import judged_share, pool_sidecar, text_hash  # noqa: E402
+from query_sets import TEST, judged_share, pool_sidecar, query_sets, text_hash  # noqa: E402
 
 PASSAGE = ("Saksopplysninger: Om klagen: Idar Iversen, eier av eiendommen 228/3 i Kvam har påklaget "
            "kommunestyrets vedtak om oppheving av reguleringsplan Øren landsted.")
@@ -74,3 +74,10 @@ def test_every_pooled_query_has_its_pool_in_the_sidecar(name: str) -> None:
     assert pooled == set(pools)  # each pool-judged query, and only those
     assert all(len(pools[q]) >= 20 for q in pooled)  # at least a top-20 was read
     assert len(load_queries(path)) == len(rows)  # the loader tolerates the extra field
+
+
+def test_with_test_adds_the_test_set_once_however_its_path_is_written(monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.chdir(REPO)
+    assert query_sets([Path("eval/queries_test.jsonl")], with_test=True) == [Path("eval/queries_test.jsonl")]
+    assert query_sets(None, with_test=True)[-1] == TEST
+    assert TEST not in query_sets(None, with_test=False)
