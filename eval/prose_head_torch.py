@@ -100,7 +100,7 @@ def train_head(variant: str, windows, cues: np.ndarray, y: np.ndarray, polarity:
     bce = nn.BCEWithLogitsLoss(pos_weight=pos_weight)
     ce = nn.CrossEntropyLoss(ignore_index=-1)
     opt = torch.optim.AdamW(head.parameters(), lr=2e-3, weight_decay=1e-2)
-    steps = epochs * ((len(y) + size - 1) // size)
+    steps = max(20, epochs * ((len(y) + size - 1) // size))  # OneCycle needs a few steps to warm up
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=steps, pct_start=0.1)
     lengths = np.array([len(m) for _, m in windows])
     cues_t, y_t, pol_t = torch.from_numpy(cues), torch.from_numpy(y), torch.from_numpy(polarity.astype(np.int64))
