@@ -93,29 +93,29 @@ def render_status(report: dict[str, Any], console: Console) -> None:
     counts = report["counts"]
     total = sum(counts.values())
     if not total:
-        console.print("Nothing ingested yet: run `saksfinn ingest FOLDER`.")
+        console.print("Ingenting er lest inn ennå: kjør `saksfinn ingest MAPPE`.")
         return
     console.print(
-        f"[bold]{report['documents']} searchable documents[/bold] from {total} sources: "
-        + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())),
+        f"[bold]{report['documents']} søkbare dokumenter[/bold] fra {total} kilder: "
+        + ", ".join(f"{n} {STATUS_LABELS.get(k, k)}" for k, n in sorted(counts.items())),
         highlight=False,
     )
     if report.get("retired"):
-        console.print(f"{report['retired']} older versions kept as superseded (not searchable)", highlight=False)
+        console.print(f"{report['retired']} eldre versjoner tatt vare på som erstattet (ikke søkbare)", highlight=False)
     if report["ingest"]["state"] == "running":
-        console.print(f"[yellow]An ingestion is running now (pid {report['ingest']['pid']})[/yellow]")
+        console.print(f"[yellow]En innlesing kjører nå (pid {report['ingest']['pid']})[/yellow]")
     if report["by_municipality"]:
         print_table(console, "Kilder per kommune", ["Kommune", *(STATUS_LABELS[k] for k in SOURCE_COLUMNS)],
                     [[name, *(c.get(k, 0) for k in SOURCE_COLUMNS)] for name, c in report["by_municipality"].items()])
     if report["runs"]:
-        print_table(console, "Last runs", ["Run", "Started", "new", "changed", "unchanged", "failed", "withdrawn"], [
+        print_table(console, "Siste kjøringer", ["Kjøring", "Startet", "nye", "endret", "uendret", "feilet", "trukket tilbake"], [
             [r["run_id"], r["started"][:19], *(r["counts"][k] for k in ("new", "changed", "unchanged", "failed", "withdrawn"))]
             for r in report["runs"]])
     for d in report["failed"]:
         since = f" (feiler siden {d['failing_since']:%Y-%m-%d})" if d.get("failing_since") else ""
-        console.print(f"[yellow]{d['status']}[/yellow] {escape(d['source'])}: {escape(in_norwegian(d['reason']))}{since}",
+        console.print(f"[yellow]{STATUS_LABELS.get(d['status'], d['status'])}[/yellow] {escape(d['source'])}: {escape(in_norwegian(d['reason']))}{since}",
                       highlight=False)
-    console.print("Ready to search: saksfinn search \"heltidskultur erfaringer\"")
+    console.print("Klar til søk: saksfinn search \"heltidskultur erfaringer\"")
 
 
 def resolve_document(store: Store, ref: str) -> str:

@@ -68,6 +68,19 @@ def test_piped_status_keeps_run_ids_whole_and_prints_tab_separated_tables(cli_en
     assert header.split("\t")[1:3] == ["lest", "delvis lest"]
 
 
+def test_status_report_speaks_bokmal_throughout(cli_env):
+    """The report the secretariat reads each morning is Norwegian, like the ingest report."""
+    out = invoke("status").splitlines()
+    summary = out[0]
+    assert " søkbare dokumenter fra " in summary and " kilder: " in summary
+    assert "ingested" not in summary and "lest" in summary, "statuses are shown by their Norwegian labels"
+    runs_header = next(line for line in out if line.startswith("Kjøring\t"))
+    assert runs_header.split("\t") == ["Kjøring", "Startet", "nye", "endret", "uendret", "feilet", "trukket tilbake"]
+    assert out[-1].startswith("Klar til søk:")
+    english = {"searchable", "sources", "Run", "Started", "Ready", "withdrawn", "unchanged"}
+    assert not english & set(" ".join(out).replace("\t", " ").split())
+
+
 def test_piped_search_keeps_long_source_paths_on_one_line(cli_env):
     out = invoke("search", "sykefravær", "-n", "5")
     hits = json.loads(invoke("search", "sykefravær", "-n", "5", "--json"))
