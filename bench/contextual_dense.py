@@ -24,6 +24,7 @@ from ranking_variants import CachedQueries  # noqa: E402
 from saksfinn.index.retrieval.chunking import context_text  # noqa: E402
 from saksfinn.index.retrieval.evaluate import evaluate, load_queries  # noqa: E402
 from saksfinn.index.retrieval.search import SearchIndex  # noqa: E402
+from saksfinn.index.retrieval.translation import ApertiumTranslator, QueryTranslator  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -59,6 +60,8 @@ def main() -> int:
         context[rows] = embedder.encode_passages([context_text(c) for c in gen.chunks(list(rows))])
         np.save(cache, context)
     sets = {p.name: load_queries(p) for p in args.queries}
+    # as the app searches: with the query's translation when the settings switch it on
+    translator = QueryTranslator(ApertiumTranslator()) if settings.search_translation else None
     for share in args.shares:
         mixed = (1 - share) * text + share * context
         mixed /= np.linalg.norm(mixed, axis=1, keepdims=True) + 1e-12
@@ -72,7 +75,7 @@ def main() -> int:
         gen.dense_search = search  # type: ignore[method-assign]
         cells = []
         for name, qs in sets.items():
-            m = evaluate(qs, index, queries, files=files, modes=("hybrid",))["hybrid"]
+            m = evaluate(qs, index, queries, files=files, modes=("hybrid",), translator=translator)["hybrid"]
             cells.append(f"{name}: {m.ndcg:.3f} hard {m.ndcg_hard:.3f} recall {m.recall:.3f} bare/twins {m.bare}/{m.twins}")
         print(f"context share {share}: " + " | ".join(cells), flush=True)
     return 0
