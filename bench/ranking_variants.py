@@ -34,7 +34,7 @@ BASE = Ranking()
 # before this round: the other standard only for unknown words, 4 per document, no feedback, no lift,
 # dense min-max scaled over its whole pool
 OLD = replace(BASE, counterpart_weight=0.0, max_per_document=4, feedback_docs=0, doc_weight=0.0,
-              fusion=replace(BASE.fusion, dense_floor_rank=BASE.pool))
+              fusion=replace(BASE.fusion, dense_floor_rank=BASE.pool), front_matter_demotion=0.0)
 
 
 def _variants() -> dict[str, Ranking]:
@@ -74,6 +74,9 @@ def _variants() -> dict[str, Ranking]:
     for w in (0.1, 0.3):
         v[f"passage coverage {w}"] = replace(BASE, coverage_weight=w)
     v["passage features over all rows"] = replace(BASE, passage_within_document=False)
+    # front matter (a case paper's form) demoted across documents (issue #14, front-matter round)
+    for w in (0.0, 0.1, 0.2, 0.3, 1.0):
+        v[f"front-matter demotion {w}"] = replace(BASE, front_matter_demotion=w)
     # the query machine-translated into the other written standard (Apertium; issue #14, round 3)
     on = replace(BASE, translation=True)
     v["translation (settings' weights)"] = on

@@ -42,6 +42,7 @@ def ranking_from_settings(settings: Settings) -> Any:
         lead_weight=settings.search_passage_lead,
         prose_weight=settings.search_passage_prose,
         coverage_weight=settings.search_passage_coverage,
+        front_matter_demotion=settings.search_front_matter_demotion,
         passage_depth=settings.search_passage_depth,
         passage_within_document=settings.search_passage_within_document,
         translation=settings.search_translation,

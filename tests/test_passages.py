@@ -124,7 +124,9 @@ def test_search_shows_the_opening_before_the_front_matter(tmp_path):
     chunks = [chunk("a", FRONT, "SAKSFRAMLEGG", 0), chunk("a", OPENING, "Saksopplysninger", 300),
               chunk("a", LATER, "Saksopplysninger", 600)]
     SearchIndex.build(chunks, None, tmp_path)
-    off = replace(Ranking(), lead_weight=0.0, prose_weight=0.0, feedback_docs=0)
-    for ranking, first in ((off, FRONT), (replace(off, lead_weight=Ranking().lead_weight, prose_weight=Ranking().prose_weight), OPENING)):
+    off = replace(Ranking(), lead_weight=0.0, prose_weight=0.0, front_matter_demotion=0.0, feedback_docs=0)
+    features = replace(off, lead_weight=Ranking().lead_weight, prose_weight=Ranking().prose_weight)
+    demotion = replace(off, front_matter_demotion=Ranking().front_matter_demotion)
+    for ranking, first in ((off, FRONT), (features, OPENING), (demotion, OPENING)):
         hits = SearchIndex.open(tmp_path, ranking=ranking).search("retningslinjer", None, top=3, mode="bm25")
         assert hits[0].text == first

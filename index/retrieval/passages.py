@@ -14,6 +14,12 @@ scores the first rows again with what sets a passage apart within its document
 * ``coverage`` — the idf-weighted share of the query's words its own text holds
   (:func:`coverage`).
 
+:func:`demote_front_matter` runs before them, across documents: a passage loses a share of
+the best score for the share of its words that are a case paper's form — header, Saksgang
+table, letter head, attachment and distribution lists, signature
+(:func:`~saksfinn.index.retrieval.frontmatter.front_matter_share`) — so front matter gives
+way to content, its own document's and others', unless it leads by more than that.
+
 Each document keeps the places its passages held; only their order changes (``within_document``;
 otherwise the rows are re-sorted as a whole). Lines of a text that repeat the title are
 context, not content, and count for none of the features. Measured with
@@ -31,6 +37,7 @@ import numpy as np
 
 from saksfinn.index.retrieval.expansion import WordWeights
 from saksfinn.index.retrieval.analysis import Analyzer
+from saksfinn.index.retrieval.frontmatter import front_matter_share
 from saksfinn.models.chunk import Chunk
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -118,3 +125,18 @@ def rerank_passages(ranked: list[tuple[int, float]], chunks: Sequence[Chunk], wo
     for row, _ in rescored:
         queues.setdefault(int(doc_codes[row]), []).append(row)
     return [(queues[int(doc_codes[row])].pop(0), score) for row, score in head] + ranked[len(chunks) :]
+
+
+def demote_front_matter(ranked: list[tuple[int, float]], chunks: Sequence[Chunk], weight: float, *,
+                        keys: np.ndarray) -> list[tuple[int, float]]:
+    """The first ``len(chunks)`` rows of ``ranked`` (``chunks`` are theirs, in order) scored
+    ``score − best·weight·share`` (``share``: :func:`front_matter_share` of the chunk's text
+    less its title lines, ``best``: the first row's score) and re-sorted across documents
+    (ties by ``keys``); the rows after them follow unchanged. Weight 0 returns ``ranked``."""
+    if weight <= 0 or not chunks:
+        return ranked
+    head = ranked[: len(chunks)]
+    scale = max(head[0][1], 0.0)  # in units of the best score, as the passage features
+    rescored = [(row, score - scale * weight * front_matter_share(chunk.text, chunk.title))
+                for (row, score), chunk in zip(head, chunks)]
+    return sorted(rescored, key=lambda item: (-item[1], keys[item[0]])) + ranked[len(chunks) :]

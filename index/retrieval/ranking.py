@@ -70,7 +70,12 @@ class Ranking:
     the first ``top`` places (:func:`diversify`). ``lead_weight`` / ``prose_weight`` /
     ``coverage_weight``, ``passage_depth``, ``passage_within_document``: the first
     ``passage_depth`` fused rows are reordered within their documents by the passage
-    features (:mod:`~saksfinn.index.retrieval.passages`; weights 0: off).
+    features (:mod:`~saksfinn.index.retrieval.passages`; weights 0: off). Before that,
+    ``front_matter_demotion`` × the best score × a passage's front-matter share (a case
+    paper's form: header, Saksgang, letter head, attachment lists, signature) is subtracted
+    from each of those rows, across documents
+    (:func:`~saksfinn.index.retrieval.passages.demote_front_matter`; 0: off; measured,
+    README "Search").
     ``translation``: whether a query's machine translation into the other written standard
     is used at all (on: measured, it ties tuned and wins dev; README "Search"). ``translation_weight``: the BM25 weight of the terms of the query's machine
     translation into the other written standard (its own terms: 1; 0: not used).
@@ -96,6 +101,7 @@ class Ranking:
     lead_weight: float = 0.15
     prose_weight: float = 0.15
     coverage_weight: float = 0.0
+    front_matter_demotion: float = 0.5
     passage_depth: int = 50
     passage_within_document: bool = True
     translation: bool = True

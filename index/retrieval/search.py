@@ -35,7 +35,7 @@ from saksfinn.index.retrieval.ranking import (
     DEFAULT_FUSION, Fusion, Ranking, bm25_pool, dense_pool, diversify, fuse, lift_documents,
 )
 from saksfinn.index.retrieval.expansion import merged, query_words, translated_words
-from saksfinn.index.retrieval.passages import rerank_passages
+from saksfinn.index.retrieval.passages import demote_front_matter, rerank_passages
 from saksfinn.index.retrieval.tiers import MERGE_FACTOR
 from saksfinn.index.retrieval.translation import OtherStandard
 from saksfinn.index.retrieval.updating import COMPACT_FRACTION, IndexUpdate, NeedsRebuild, apply_update
@@ -241,10 +241,16 @@ class SearchIndex:
                 raise SaksfinnError("dense search needs a query vector and an index built with vectors")
         fused = fuse(channels, ranking.fusion, gen.keys, {"dense_other": ranking.translation_dense_weight})
         fused = lift_documents(fused, gen.doc_codes, ranking.doc_weight, ranking.doc_depth, gen.keys)
-        if ranking.passages.active:
-            depth = min(len(fused), max(ranking.passage_depth, top))
-            fused = rerank_passages(fused, gen.chunks([row for row, _ in fused[:depth]]), words, gen.lexical.analyzer,
-                                    ranking.passages, keys=gen.keys, doc_codes=gen.doc_codes)
+        depth = min(len(fused), max(ranking.passage_depth, top))
+        if ranking.front_matter_demotion > 0 or ranking.passages.active:
+            head = [row for row, _ in fused[:depth]]
+            by_row = dict(zip(head, gen.chunks(head)))
+            # the demotion re-sorts only these rows, so the passage features see the same ones
+            fused = demote_front_matter(fused, [by_row[row] for row, _ in fused[:depth]], ranking.front_matter_demotion,
+                                        keys=gen.keys)
+            if ranking.passages.active:
+                fused = rerank_passages(fused, [by_row[row] for row, _ in fused[:depth]], words, gen.lexical.analyzer,
+                                        ranking.passages, keys=gen.keys, doc_codes=gen.doc_codes)
         ranked = diversify(fused, gen.doc_codes, ranking.max_per_document, top * 3)
         ranked, chunks = unique_texts(ranked, gen.chunks([row for row, _ in ranked]), top)
         per_channel = {name: dict(items) for name, items in channels.items()}
