@@ -28,6 +28,7 @@ and count for nothing). 0 is running text; 1 is form only. A pure function of th
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 FIELD_LINE_WORDS = 12
 FORM_LINE_WORDS = 7
@@ -101,6 +102,8 @@ _VALUE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _PHONE = re.compile(r"(?<!\d)(?:\+47\s?)?(?:\d{2}\s\d{2}\s\d{2}\s\d{2}|\d{3}\s\d{2}\s\d{3}|\d{8})(?!\d)")
+_VALUE_CHAR = re.compile(r"[\d@]|www\.|\.(?:pdf|docx?|xlsx?|odt|txt|msg|jpe?g|png)\b", re.IGNORECASE)
+_VALUE_CHAR_TOKEN = re.compile(r"[\d@.]")
 _PAGE = re.compile(r"^\s*side\s+\d+\s+(?:av|of)\s+\d+\s*$", re.IGNORECASE)
 _ENUMERATED = re.compile(r"^\s*(?:\d{1,2}[.)]?\s|[-–•▪o*]\s|vedlegg\s+\d|(?:ps|rs|fs|sak)\s+\d+/\d+)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
@@ -141,6 +144,8 @@ def _field(line: str) -> str | None:
 
 
 def _is_value_line(line: str) -> bool:
+    if not _VALUE_CHAR.search(line):
+        return False  # no digit, address or file name: no value to speak of
     tokens = [t.strip(",;:()[]") for t in line.split()]
     tokens = [t for t in tokens if t and t not in {"-", "–", "|"}]
     if not tokens:
@@ -148,7 +153,9 @@ def _is_value_line(line: str) -> bool:
     if _PAGE.match(line):
         return True
     phone_tokens = sum(len(m.group().split()) for m in _PHONE.finditer(line))
-    return (sum(_is_value_word(t) for t in tokens) + phone_tokens) / len(tokens) >= 0.5
+    # every value pattern holds a digit, "@" or "." but "kl": a quick no for most words
+    values = sum(1 for t in tokens if (_VALUE_CHAR_TOKEN.search(t) or t.lower() == "kl") and _VALUE.match(t))
+    return (values + phone_tokens) / len(tokens) >= 0.5
 
 
 def _has_verb(words: list[str]) -> bool:
@@ -235,6 +242,7 @@ def _settle_form_runs(kinds: list[str | None]) -> None:
         i = j
 
 
+@lru_cache(maxsize=16384)  # pure: searches meet the same passages again
 def front_matter_share(text: str, title: str | None = None) -> float:
     """Share of ``text``'s words on front-matter lines (:func:`front_matter_lines`), 0..1;
     title lines count for nothing. A text without words (or only its title) is 0."""
