@@ -75,7 +75,7 @@ def _variants() -> dict[str, Ranking]:
         v[f"passage coverage {w}"] = replace(BASE, coverage_weight=w)
     v["passage features over all rows"] = replace(BASE, passage_within_document=False)
     # front matter (a case paper's form) demoted across documents (issue #14, front-matter round)
-    for w in (0.0, 0.1, 0.2, 0.3, 1.0):
+    for w in (0.0, 0.1, 0.3, 0.5, 0.7, 1.0):
         v[f"front-matter demotion {w}"] = replace(BASE, front_matter_demotion=w)
     # the query machine-translated into the other written standard (Apertium; issue #14, round 3)
     on = replace(BASE, translation=True)

@@ -89,7 +89,7 @@ class Settings(BaseSettings):
         0.0, ge=0.0, description="within a document, a passage gains this × the share of the query its own text holds"
     )
     search_front_matter_demotion: float = Field(
-        0.5, ge=0.0, description="a passage loses this × the best score × its share of case-paper form (header, "
+        0.2, ge=0.0, description="a passage loses this × the best score × its share of case-paper form (header, "
         "Saksgang, attachment lists, signature), across documents; 0: off"
     )
     search_passage_depth: int = Field(50, ge=0, description="fused rows whose order within their document is revisited")

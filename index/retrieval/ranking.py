@@ -101,7 +101,7 @@ class Ranking:
     lead_weight: float = 0.15
     prose_weight: float = 0.15
     coverage_weight: float = 0.0
-    front_matter_demotion: float = 0.5
+    front_matter_demotion: float = 0.2
     passage_depth: int = 50
     passage_within_document: bool = True
     translation: bool = True
