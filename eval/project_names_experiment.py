@@ -247,7 +247,7 @@ def _match(a: str, pool) -> bool:
 def documents(splits: tuple[str, ...]) -> list[dict]:
     """Per annotated document of ``splits``: text, gold name keys, rule project keys, candidates."""
     exs = [e for e in prose_data.build() if not e.weak and e.split in splits]
-    files = annotate.corpus_files() + sorted(p for p in prose_data.SAMPLE.rglob("*") if p.suffix in {".txt", ".pdf"})
+    files = prose_data.source_files()
     paths = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in files}
     by: dict[str, list] = {}
     for e in exs:

@@ -123,10 +123,29 @@ def _weak(sha: str, doc, units, findings) -> list[Example]:
     return out
 
 
+def source_files() -> list[Path]:
+    """Every document examples can come from: ../shared/corpus (``annotate.corpus_files``), then the sample corpus."""
+    return annotate.corpus_files() + sorted(p for p in SAMPLE.rglob("*") if p.suffix in {".txt", ".pdf"})
+
+
+def annotated_paths(data: list[Example], files: list[Path] | None = None) -> list[tuple[str, Path, list[int]]]:
+    """``(sha256, path, rows)`` per document of ``data``, in sha256 order: the file holding the
+    document (the first of ``files``, default :func:`source_files`, with those bytes) and the
+    indices of its examples in ``data``, in their order there. A document no file holds raises
+    ``KeyError``."""
+    paths: dict[str, Path] = {}
+    for path in source_files() if files is None else files:
+        paths.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
+    rows_of: dict[str, list[int]] = {}
+    for i, e in enumerate(data):
+        rows_of.setdefault(e.sha256, []).append(i)
+    return [(sha, paths[sha], rows) for sha, rows in sorted(rows_of.items())]
+
+
 def build(refresh: bool = False) -> list[Example]:
     """Gold examples of every annotated document plus weak examples of unlabelled train documents."""
     by_doc, digest = _annotations()
-    paths = annotate.corpus_files() + sorted(p for p in SAMPLE.rglob("*") if p.suffix in {".txt", ".pdf"})
+    paths = source_files()
     key = hashlib.sha256((digest + "|".join(map(str, paths))).encode()).hexdigest()
     if CACHE.exists() and not refresh:
         cached = json.loads(CACHE.read_text(encoding="utf-8"))

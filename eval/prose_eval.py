@@ -167,7 +167,7 @@ def main() -> None:
 
         examples.sort(key=lambda e: (e.sha256, e.start))
         vectors = pooled_vectors(examples, cache=ROOT / ".saksfinn" / "train" / f"pooled_{args.split}.npz")[0]
-    files = annotate.corpus_files() + sorted(p for p in prose_data.SAMPLE.rglob("*") if p.suffix in {".txt", ".pdf"})
+    files = prose_data.source_files()
     paths = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in files}
     result = {
         "split": args.split, "model_version": model.version,

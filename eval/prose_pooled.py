@@ -58,19 +58,13 @@ def pooled_vectors(data: list, embedder=None, cache: Path = CACHE) -> tuple[np.n
         if str(z["key"]) == key:
             return z["pooled"], z["passage"], z["covered"]
     embedder = embedder or ingest_embedder()
-    paths = {}
-    sample = sorted(p for p in prose_data.SAMPLE.rglob("*") if p.suffix in {".txt", ".pdf"})
-    for path in annotate.corpus_files() + sample:
-        paths.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
-    rows_of: dict[str, list[int]] = {}
-    for i, e in enumerate(data):
-        rows_of.setdefault(e.sha256, []).append(i)
+    documents = prose_data.annotated_paths(data)
     dim = 384
     pooled = np.zeros((len(data), dim), dtype=np.float32)
     passage = np.zeros((len(data), dim), dtype=np.float32)
     covered = np.zeros(len(data), dtype=bool)
-    for n, (sha, rows) in enumerate(sorted(rows_of.items()), 1):
-        _, doc = annotate.load(paths[sha])
+    for n, (_, path, rows) in enumerate(documents, 1):
+        _, doc = annotate.load(path)
         passages = [c for c in chunk_document(doc) if c.type == "passage"]
         units = [(data[i].start, data[i].end) for i in rows]
         where = assign(units, passages)
@@ -83,7 +77,7 @@ def pooled_vectors(data: list, embedder=None, cache: Path = CACHE) -> tuple[np.n
                 passage[i], covered[i] = vectors[hit[0]], True
             else:
                 passage[i] = v
-        print(f"  {n}/{len(rows_of)} {annotate.rel(paths[sha])}: {len(passages)} passages, "
+        print(f"  {n}/{len(documents)} {annotate.rel(path)}: {len(passages)} passages, "
               f"{sum(w is not None for w in where)}/{len(units)} units covered", file=sys.stderr, flush=True)
     cache.parent.mkdir(parents=True, exist_ok=True)
     np.savez(cache, key=key, pooled=pooled, passage=passage, covered=covered)

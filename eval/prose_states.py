@@ -55,20 +55,14 @@ def token_states(data: list, split: str, embedder=None) -> dict[str, np.ndarray]
         if str(z["key"]) == key:
             return {k: z[k] for k in z.files}
     embedder = embedder or ingest_embedder()
-    paths = {}
-    sample = sorted(p for p in prose_data.SAMPLE.rglob("*") if p.suffix in {".txt", ".pdf"})
-    for path in annotate.corpus_files() + sample:
-        paths.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
-    rows_of: dict[str, list[int]] = {}
-    for i, e in enumerate(data):
-        rows_of.setdefault(e.sha256, []).append(i)
+    documents = prose_data.annotated_paths(data)
     chunks_states, chunks_offsets, text_start = [], [], [0]
     unit_text = np.zeros(len(data), np.int32)
     unit_span = np.zeros((len(data), 2), np.int32)
     covered = np.zeros(len(data), bool)
     t0 = time.perf_counter()
-    for n, (sha, rows) in enumerate(sorted(rows_of.items()), 1):
-        _, doc = annotate.load(paths[sha])
+    for n, (_, path, rows) in enumerate(documents, 1):
+        _, doc = annotate.load(path)
         passages = [c for c in chunk_document(doc) if c.type == "passage"]
         where = assign([(data[i].start, data[i].end) for i in rows], passages)
         lonely = [i for i, hit in zip(rows, where) if hit is None]
@@ -84,7 +78,7 @@ def token_states(data: list, split: str, embedder=None) -> dict[str, np.ndarray]
                 unit_text[i], unit_span[i], covered[i] = base + hit[0], hit[1], True
         for k, i in enumerate(lonely):
             unit_text[i], unit_span[i] = base + len(passages) + k, (0, len(texts[len(passages) + k]))
-        print(f"  {n}/{len(rows_of)} {annotate.rel(paths[sha])}: {len(passages)} passages, {len(lonely)} alone, "
+        print(f"  {n}/{len(documents)} {annotate.rel(path)}: {len(passages)} passages, {len(lonely)} alone, "
               f"{time.perf_counter() - t0:.0f}s", file=sys.stderr, flush=True)
     out = {"key": np.array(key), "states": np.concatenate(chunks_states).astype(np.float16),
            "offsets": np.concatenate(chunks_offsets).astype(np.int32), "text_start": np.array(text_start, np.int64),
