@@ -150,15 +150,15 @@ def main() -> int:
     translator = None if args.no_translation else QueryTranslator(ApertiumTranslator())
     sets = {p.name: load_queries(p) for p in query_sets(args.queries, with_test=args.with_test)}
     names = args.only or list(VARIANTS)
-    header = "  ".join(f"{label(Path(n))[:24]:>24}" for n in sets)
+    header = "  ".join(f"{label(Path(n))[:26]:>26}" for n in sets)
     print(f"{'variant':<36} {header}")
-    print(f"{'':<36} " + "  ".join(f"{'nDCG  hard  rec b/t':>24}" for _ in sets))
+    print(f"{'':<36} " + "  ".join(f"{'nDCG  hard  rec b/t/r':>26}" for _ in sets))
     for name in names:
         index.ranking = parse_variant(name)
         cells = []
         for set_name, queries in sets.items():
             m = evaluate(queries, index, embedder, files=files, modes=("hybrid",), translator=translator)["hybrid"]
-            cells.append(f"{m.ndcg:.3f} {m.ndcg_hard:.3f} {m.recall:.3f} {m.bare}/{m.twins}".rjust(24))
+            cells.append(f"{m.ndcg:.3f} {m.ndcg_hard:.3f} {m.recall:.3f} {m.bare}/{m.twins}/{m.repeats}".rjust(26))
             if args.per_query and set_name == "queries.jsonl":
                 print("   ", " ".join(f"{q}={v[0]:.2f}" for q, v in m.per_query.items()))
         print(f"{name:<36} " + "  ".join(cells), flush=True)

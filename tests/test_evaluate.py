@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from saksfinn.index.retrieval.evaluate import is_bare_heading, load_queries, near_duplicate_text, twin_pairs
+from saksfinn.index.retrieval.evaluate import is_bare_heading, load_queries, near_duplicate_text, repeat_pairs, twin_pairs
 from saksfinn.models import Hit
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
@@ -53,6 +53,15 @@ def test_twin_pairs_count_the_same_text_in_two_documents() -> None:
     assert twin_pairs([hit(1, "pdf", text), hit(2, "pdf", text)], {}) == 0
 
 
+def test_repeat_pairs_count_one_document_saying_the_same_twice() -> None:
+    proposal = "Kommunedirektørens forslag til vedtak: Formannskapet innvilger søknaden om skjenkebevilling for 2026."
+    decision = "Vedtak: Formannskapet innvilger søknaden om skjenkebevilling for 2026."
+    assert repeat_pairs([hit(1, "p", proposal), hit(2, "p", decision)]) == 1
+    assert repeat_pairs([hit(1, "p", proposal), hit(2, "q", decision)]) == 0, "two documents: a twin question"
+    # a protocol's standard sentence for two cases is two contents
+    assert repeat_pairs([hit(1, "p", "Vedtak: Saken tas til orientering."), hit(2, "p", "Saken tas til orientering.")]) == 0
+
+
 @pytest.mark.parametrize("name", ["queries.jsonl", "queries_heldout.jsonl"])
 def test_judged_query_files_are_well_formed(name: str) -> None:
     queries = load_queries(EVAL / name)
@@ -61,6 +70,15 @@ def test_judged_query_files_are_well_formed(name: str) -> None:
     if name == "queries_heldout.jsonl":
         assert len(queries) >= 40
         assert sum(q.is_hard for q in queries) * 3 >= len(queries)  # a third Nynorsk or paraphrase
+
+
+def test_repeat_pairs_count_one_document_saying_the_same_twice() -> None:
+    proposal = "Kommunedirektørens forslag til vedtak: Formannskapet innvilger søknaden om skjenkebevilling for 2026."
+    decision = "Vedtak: Formannskapet innvilger søknaden om skjenkebevilling for 2026."
+    assert repeat_pairs([hit(1, "p", proposal), hit(2, "p", decision)]) == 1
+    assert repeat_pairs([hit(1, "p", proposal), hit(2, "q", decision)]) == 0, "two documents: a twin question"
+    # a protocol's standard sentence for two cases is two contents
+    assert repeat_pairs([hit(1, "p", "Vedtak: Saken tas til orientering."), hit(2, "p", "Saken tas til orientering.")]) == 0
 
 
 @pytest.mark.parametrize("name", ["queries.jsonl", "queries_heldout.jsonl"])

@@ -10,7 +10,7 @@ import pytest
 from saksfinn.extractors.stems import stem
 from saksfinn.index.embedding.embed import HashEmbedder
 from saksfinn.index.retrieval.expansion import bm25_scores, feedback_weights, query_weights
-from saksfinn.index.retrieval.hits import is_twin, unique_texts
+from saksfinn.index.retrieval.hits import is_twin, repeats, unique_texts
 from saksfinn.index.retrieval.lexical import LexicalIndex
 from saksfinn.index.retrieval.ranking import Fusion, Ranking, fuse, lift_documents
 from saksfinn.index.retrieval.search import SearchIndex
@@ -191,6 +191,43 @@ def chunk(doc: str, text: str, title: str, municipality: str | None = None, star
 )
 def test_is_twin(a, b, twin):
     assert is_twin(a, b) is twin
+
+
+PROPOSAL = ("Kommunedirektørens forslag til vedtak:\n1. Levanger kommune avslår søknad om ansvarlig lån til "
+            "idrettslaget.\n2. Kommunedirektøren bes vurdere andre former for støtte i budsjettet for 2027.")
+ADOPTED = ("VEDTAK\n\n1. Levanger kommune avslår søknad om ansvarlig lån til idrettslaget.\n2. Kommunedirektøren "
+           "bes vurdere andre former for støtte i budsjettet for 2027.")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        # the proposal and the decision that adopted it, in one protocol
+        (chunk("p", PROPOSAL, "Sak 12/26", kind="decision"), chunk("p", ADOPTED, "Sak 12/26", start=900, kind="decision"), True),
+        # a passage straddling the finding it holds most of (no span holds the other)
+        (chunk("p", "Behandling\nEnstemmig.\n" + ADOPTED, "Sak 12/26", start=850),
+         chunk("p", ADOPTED + "\nProtokollen godkjent.", "Sak 12/26", start=880, kind="decision"), True),
+        # the same text in another document is a twin question, not a repeat
+        (chunk("p", PROPOSAL, "Sak 12/26", kind="decision"), chunk("q", ADOPTED, "Sak 12/26", kind="decision"), False),
+        # a standard sentence recurs for different cases of one protocol
+        (chunk("p", "Vedtak:\nSaken tas til orientering.", "Protokoll", kind="decision"),
+         chunk("p", "Vedtak:\nSaken tas til orientering.", "Protokoll", start=400, kind="decision"), False),
+        # neighbouring passages sharing the chunker's overlap are two contents
+        (chunk("p", LONG + " " + "Søknaden gjelder lån til ny kunstgressbane ved skolen og lysanlegg.", "Sak"),
+         chunk("p", "Søknaden gjelder lån til ny kunstgressbane ved skolen og lysanlegg. " + PROPOSAL, "Sak", start=300), False),
+    ],
+)
+def test_repeats(a, b, same):
+    assert repeats(a, b) is same and repeats(b, a) is same
+
+
+def test_a_repeat_in_one_document_is_one_hit_keeping_the_finding():
+    chunks = [chunk("p", "Behandling\nEnstemmig.\n" + ADOPTED, "Sak 12/26", "Levanger", start=850),
+              chunk("p", PROPOSAL, "Sak 12/26", "Levanger", start=100, kind="decision"),
+              chunk("annen", "Et helt annet avsnitt om skoler og barnehager i sentrum.", "Skole", "Levanger")]
+    ranked, shown = unique_texts([(0, 3.0), (1, 2.0), (2, 1.0)], chunks, 10)
+    assert [r for r, _ in ranked] == [0, 2], "the repeat gives its place to other content"
+    assert shown[0].type == "decision" and shown[0].text == chunks[0].text, "the finding, with the passage's text"
 
 
 def test_twins_are_shown_once_with_the_municipality_of_either():

@@ -21,7 +21,9 @@ Queries are JSON lines ``{"id", "query", "lang", "kind", "hard"?, "relevant": [{
 * ``bare`` — hits that are only a title or heading (:func:`is_bare_heading`);
 * ``twins`` — pairs of hits from two different documents that are the same content:
   the same judged file (a PDF and its text copy) or near-identical text
-  (:func:`near_duplicate_text`).
+  (:func:`near_duplicate_text`);
+* ``repeats`` — pairs of hits from one document where one says again what the other says
+  (:func:`repeat_pairs`: a proposal and its decision, a decision found twice).
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ class Metrics:
     ndcg_phrase: float = 0.0  # with one ideal hit per judgement (see module doc)
     bare: int = 0  # title/heading-only hits in all top-k lists
     twins: int = 0  # twin pairs in all top-k lists
+    repeats: int = 0  # same-document repeat pairs in all top-k lists
 
 
 def load_queries(path: Path) -> list[EvalQuery]:
@@ -134,6 +137,20 @@ def twin_pairs(hits: Sequence[Hit], files: Mapping[str, str]) -> int:
             same_file = files.get(a.document_id) is not None and files.get(a.document_id) == files.get(b.document_id)
             if (same_file and near_duplicate_text(a.text, b.text, 0.5)) or near_duplicate_text(a.text, b.text):
                 count += 1
+    return count
+
+
+def repeat_pairs(hits: Sequence[Hit], share: float = 0.8, min_shingles: int = 6) -> int:
+    """Pairs of hits of one document where ``share`` of the shorter text's word-3-shingles
+    are the other's (the shorter at least ``min_shingles`` shingles)."""
+    count = 0
+    for i, a in enumerate(hits):
+        for b in hits[i + 1 :]:
+            if a.document_id != b.document_id:
+                continue
+            sa, sb = _shingles(a.text), _shingles(b.text)
+            shorter = min(len(sa), len(sb))
+            count += shorter >= min_shingles and len(sa & sb) >= share * shorter
     return count
 
 
@@ -204,7 +221,7 @@ def evaluate(
             continue
         per_query = {}
         phrase_ndcg = []
-        bare = twins = 0
+        bare = twins = repeats = 0
         for i, q in enumerate(queries):
             hits = index.search(q.query, None if qvecs is None else qvecs[i], top=k, filters=SearchFilters(), mode=mode,  # type: ignore[arg-type]
                                 other=others[i], other_vec=ovecs.get(i))  # type: ignore[arg-type]
@@ -213,6 +230,7 @@ def evaluate(
             phrase_ndcg.append(score_query(ranks, k)[0])
             bare += sum(is_bare_heading(h.text) for h in hits)
             twins += twin_pairs(hits, files)
+            repeats += repeat_pairs(hits)
         hard = [per_query[q.id] for q in queries if q.is_hard]
         results[mode] = Metrics(
             ndcg=_mean(v[0] for v in per_query.values()),
@@ -222,6 +240,7 @@ def evaluate(
             recall_hard=_mean(v[1] for v in hard),
             bare=bare,
             twins=twins,
+            repeats=repeats,
             ndcg_phrase=_mean(phrase_ndcg),
         )
     return results
@@ -233,10 +252,10 @@ def _mean(values: Iterable[float]) -> float:
 
 
 def format_table(results: Mapping[str, Metrics], k: int = 10) -> str:
-    lines = [f"{'mode':<28} nDCG@{k:<4} recall@{k}  hard nDCG  hard recall  bare  twins  nDCG/phrase"]
+    lines = [f"{'mode':<28} nDCG@{k:<4} recall@{k}  hard nDCG  hard recall  bare  twins  repeats  nDCG/phrase"]
     for mode, m in results.items():
         lines.append(
             f"{mode:<28} {m.ndcg:8.3f} {m.recall:9.3f} {m.ndcg_hard:10.3f} {m.recall_hard:12.3f}"
-            f" {m.bare:5d} {m.twins:6d} {m.ndcg_phrase:12.3f}"
+            f" {m.bare:5d} {m.twins:6d} {m.repeats:8d} {m.ndcg_phrase:12.3f}"
         )
     return "\n".join(lines)

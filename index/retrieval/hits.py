@@ -14,6 +14,8 @@ TWIN_SIMILARITY = 0.7  # word-3-shingle Jaccard of two documents' texts that are
 TWIN_SIMILARITY_SAME_TITLE = 0.5  # a PDF and its text export: extraction differs more
 TWIN_SAME_WORDS = 8  # a shorter text is one content in two documents only when word for word the same
 LABEL_WORDS = 6  # a first line this short above more text is a label ("Vedtak", "Kommunedirektørens forslag til vedtak:")
+REPEAT_SHARE = 0.8  # of the shorter text's word-3-shingles: one document saying the same thing twice
+REPEAT_MIN_WORDS = 8  # shorter texts ("Saken tas til orientering.") recur for different cases of one protocol
 
 
 def unique_texts(
@@ -29,6 +31,9 @@ def unique_texts(
       decision that is both passage and finding with the same text keeps the finding).
       Documents with the same title count as one here: the PDF and the text export of
       one case paper would otherwise show every passage twice.
+    * A hit that says again what a shown hit of the same document says (:func:`repeats`:
+      the proposal and the decision that adopted it, a decision found twice, a passage
+      straddling a finding's span) is folded into it, as a finding and its passage are.
     * A text of another document that is near-identical to a shown hit (:func:`is_twin`:
       a re-published or re-formatted copy) is dropped; the shown hit takes the copy's
       municipality when it has none. Twin documents are already one at ingestion; this
@@ -45,6 +50,12 @@ def unique_texts(
             (row, score), shown = out[twin]
             if shown.municipality is None and chunk.municipality is not None:
                 out[twin] = ((row, score), shown.model_copy(update={"municipality": chunk.municipality}))
+            continue
+        same = next((i for i, (_, shown) in enumerate(out) if repeats(shown, chunk, shingles)), None)
+        if same is not None:
+            (row, score), shown = out[same]
+            if shown.type == "passage" and chunk.type != "passage":
+                out[same] = ((row, score), finding_in_passage(chunk, shown))
             continue
         key = (chunk.title or chunk.document_id, comparable_text(chunk))
         if key in slots:
@@ -98,6 +109,18 @@ def is_twin(a: Chunk, b: Chunk, cache: dict[str, frozenset[tuple[str, ...]]] | N
         return len(body) >= TWIN_SAME_WORDS and body == _body_words(b.text)
     threshold = TWIN_SIMILARITY_SAME_TITLE if same_title else TWIN_SIMILARITY
     return len(sa & sb) >= threshold * len(sa | sb)
+
+
+def repeats(a: Chunk, b: Chunk, cache: dict[str, frozenset[tuple[str, ...]]] | None = None) -> bool:
+    """``b`` says again what ``a`` says in the same document: at least
+    :data:`REPEAT_SHARE` of the shorter text's word-3-shingles are the other's, and the shorter
+    has at least :data:`REPEAT_MIN_WORDS` words."""
+    if a.document_id != b.document_id:
+        return False
+    cache = {} if cache is None else cache
+    sa, sb = _shingles(a, cache), _shingles(b, cache)
+    shorter = min(len(sa), len(sb))
+    return shorter >= REPEAT_MIN_WORDS - 2 and len(sa & sb) >= REPEAT_SHARE * shorter
 
 
 def _body_words(text: str) -> list[str]:
