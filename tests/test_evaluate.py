@@ -49,6 +49,13 @@ def test_twin_pairs_count_the_same_text_in_two_documents() -> None:
     hits = [hit(1, "pdf", text), hit(2, "txt", retyped), hit(3, "pdf", "Helt annen tekst om boplikt på landbrukseiendom.")]
     assert near_duplicate_text(text, retyped)
     assert twin_pairs(hits, {}) == 1
+    # a lower hit standing whole in a higher one of another document counts; the other way round does not
+    longer = (text + " Tiltakene evalueres av arbeidsmiljøutvalget i desember, og resultatene legges fram for kommunestyret."
+              " Hovedverneombudet deltar i arbeidet, og enhetslederne rapporterer fraværstallene hver måned til HR.")
+    assert twin_pairs([hit(1, "protokoll", longer), hit(2, "saksframlegg", text + " Ny setning om sykefravær.")], {}) == 0
+    quote = longer.split(" Tiltakene")[0] + " Tiltakene evalueres av arbeidsmiljøutvalget i desember."
+    assert twin_pairs([hit(1, "protokoll", longer), hit(2, "saksframlegg", quote)], {}) == 1
+    assert twin_pairs([hit(1, "saksframlegg", quote), hit(2, "protokoll", longer)], {}) == 0
     # the same document twice is grouping's business, not a twin pair
     assert twin_pairs([hit(1, "pdf", text), hit(2, "pdf", text)], {}) == 0
 

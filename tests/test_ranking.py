@@ -10,7 +10,7 @@ import pytest
 from saksfinn.extractors.stems import stem
 from saksfinn.index.embedding.embed import HashEmbedder
 from saksfinn.index.retrieval.expansion import bm25_scores, feedback_weights, query_weights
-from saksfinn.index.retrieval.hits import is_twin, repeats, unique_texts
+from saksfinn.index.retrieval.hits import is_copy, is_twin, repeats, unique_texts
 from saksfinn.index.retrieval.lexical import LexicalIndex
 from saksfinn.index.retrieval.ranking import Fusion, Ranking, fuse, lift_documents
 from saksfinn.index.retrieval.search import SearchIndex
@@ -219,6 +219,29 @@ ADOPTED = ("VEDTAK\n\n1. Levanger kommune avslår søknad om ansvarlig lån til 
 )
 def test_repeats(a, b, same):
     assert repeats(a, b) is same and repeats(b, a) is same
+
+
+QUOTED = ("Følgende innspill gis fra kommunen: 1. Kommunen må kartlegge tilfluktsrom og oppdatere "
+          "beredskapsplanene. 2. Kommunale beredskapsråd skal samarbeide med frivillige og næringsliv om lokale lagre.")
+
+
+@pytest.mark.parametrize(
+    ("shown", "later", "copy"),
+    [
+        # the saksframlegg's proposal, quoted whole in the protocol's longer decision passage
+        (chunk("protokoll", "Vedtak\n" + QUOTED + "\nVedtaket var enstemmig.", "Protokoll"),
+         chunk("saksframlegg", QUOTED, "Saksframlegg", kind="decision"), True),
+        # the longer text below adds text of its own: it stays
+        (chunk("saksframlegg", QUOTED, "Saksframlegg", kind="decision"),
+         chunk("protokoll", "Vedtak\n" + QUOTED + "\nVedtaket var enstemmig.", "Protokoll"), False),
+        # one document: repeats' business
+        (chunk("p", "Vedtak\n" + QUOTED + " Enstemmig.", "P"), chunk("p", QUOTED, "P", start=700), False),
+        # a short standard sentence stands in many papers
+        (chunk("a", LONG + " Saken tas til orientering.", "A"), chunk("b", "Saken tas til orientering.", "B"), False),
+    ],
+)
+def test_is_copy(shown, later, copy):
+    assert is_copy(shown, later) is copy
 
 
 def test_a_repeat_in_one_document_is_one_hit_keeping_the_finding():

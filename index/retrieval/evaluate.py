@@ -127,8 +127,16 @@ def near_duplicate_text(a: str, b: str, threshold: float = 0.7) -> bool:
     return bool(sa and sb) and len(sa & sb) / len(sa | sb) >= threshold
 
 
+def copied(shown: str, later: str, share: float = 0.9, min_words: int = 20) -> bool:
+    """``later`` (at least ``min_words`` words) stands almost whole in ``shown``: ``share`` of its
+    word-3-shingles are ``shown``'s."""
+    sa, sb = _shingles(shown), _shingles(later)
+    return len(sb) >= min_words - 2 and len(sa & sb) >= share * len(sb)
+
+
 def twin_pairs(hits: Sequence[Hit], files: Mapping[str, str]) -> int:
-    """Pairs of hits from different documents that show the same content."""
+    """Pairs of hits from different documents that show the same content: near-identical
+    texts, or a lower hit whose text stands almost whole in a higher one (:func:`copied`)."""
     count = 0
     for i, a in enumerate(hits):
         for b in hits[i + 1 :]:
@@ -136,6 +144,8 @@ def twin_pairs(hits: Sequence[Hit], files: Mapping[str, str]) -> int:
                 continue
             same_file = files.get(a.document_id) is not None and files.get(a.document_id) == files.get(b.document_id)
             if (same_file and near_duplicate_text(a.text, b.text, 0.5)) or near_duplicate_text(a.text, b.text):
+                count += 1
+            elif copied(a.text, b.text):
                 count += 1
     return count
 

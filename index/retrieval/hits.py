@@ -14,6 +14,7 @@ TWIN_SIMILARITY = 0.7  # word-3-shingle Jaccard of two documents' texts that are
 TWIN_SIMILARITY_SAME_TITLE = 0.5  # a PDF and its text export: extraction differs more
 TWIN_SAME_WORDS = 8  # a shorter text is one content in two documents only when word for word the same
 LABEL_WORDS = 6  # a first line this short above more text is a label ("Vedtak", "Kommunedirektørens forslag til vedtak:")
+COPY_SHARE = 0.9  # of a hit's word-3-shingles inside a shown hit of another document: it adds nothing
 REPEAT_SHARE = 0.8  # of the shorter text's word-3-shingles: one document saying the same thing twice
 REPEAT_MIN_WORDS = 8  # shorter texts ("Saken tas til orientering.") recur for different cases of one protocol
 
@@ -37,7 +38,8 @@ def unique_texts(
     * A text of another document that is near-identical to a shown hit (:func:`is_twin`:
       a re-published or re-formatted copy) is dropped; the shown hit takes the copy's
       municipality when it has none. Twin documents are already one at ingestion; this
-      catches different documents holding the same passage (a proposal quoted in its protocol).
+      catches different documents holding the same passage (a proposal quoted in its protocol);
+      a hit whose text another document's shown hit holds (:func:`is_copy`) is dropped too.
     """
     slots: dict[tuple[str, str], int] = {}
     out: list[tuple[tuple[int, float], Chunk]] = []
@@ -45,7 +47,7 @@ def unique_texts(
     for item, chunk in zip(ranked, chunks):
         if merge_held(out, item, chunk):
             continue
-        twin = next((i for i, (_, shown) in enumerate(out) if is_twin(shown, chunk, shingles)), None)
+        twin = next((i for i, (_, shown) in enumerate(out) if shows_again(shown, chunk, shingles)), None)
         if twin is not None:
             (row, score), shown = out[twin]
             if shown.municipality is None and chunk.municipality is not None:
@@ -73,7 +75,7 @@ def unique_texts(
 def _drop_twins(out: list[tuple[tuple[int, float], Chunk]], cache: dict) -> list[tuple[tuple[int, float], Chunk]]:
     kept: list[tuple[tuple[int, float], Chunk]] = []
     for item, chunk in out:
-        if not any(is_twin(shown, chunk, cache) for _, shown in kept):
+        if not any(shows_again(shown, chunk, cache) for _, shown in kept):
             kept.append((item, chunk))
     return kept
 
@@ -84,6 +86,24 @@ def _shingles(chunk: Chunk, cache: dict[str, frozenset[tuple[str, ...]]]) -> fro
         words = _WORD.findall(chunk.text.lower())
         found = cache[chunk.text] = frozenset(tuple(words[i : i + 3]) for i in range(len(words) - 2))
     return found
+
+
+def shows_again(shown: Chunk, chunk: Chunk, cache: dict[str, frozenset[tuple[str, ...]]]) -> bool:
+    """``chunk``, ranked below ``shown``, is content of another document already shown:
+    a twin (:func:`is_twin`) or a copy (:func:`is_copy`)."""
+    return is_twin(shown, chunk, cache) or is_copy(shown, chunk, cache)
+
+
+def is_copy(shown: Chunk, chunk: Chunk, cache: dict[str, frozenset[tuple[str, ...]]] | None = None) -> bool:
+    """``chunk`` is a copy of part of ``shown`` in another document — a saksframlegg's proposal
+    quoted in the protocol's longer passage: at least :data:`TWIN_MIN_WORDS` words and
+    :data:`COPY_SHARE` of its word-3-shingles in ``shown``. Not symmetric: a longer ``chunk``
+    holding ``shown`` adds text of its own and stays."""
+    if shown.document_id == chunk.document_id:
+        return False
+    cache = {} if cache is None else cache
+    ss, sc = _shingles(shown, cache), _shingles(chunk, cache)
+    return len(sc) >= TWIN_MIN_WORDS - 2 and len(sc & ss) >= COPY_SHARE * len(sc)
 
 
 def is_twin(a: Chunk, b: Chunk, cache: dict[str, frozenset[tuple[str, ...]]] | None = None) -> bool:
