@@ -1,0 +1,235 @@
+"""Learned re-ranking (learning to rank) over the fused pool, measured by query-grouped cross-validation.
+
+Usage: .venv/bin/python bench/learned_ranking.py --home DIR [--folds 5] [--seeds 0 1 2] [--learners pairwise hgb]
+
+Opens the index ``saksfinn ingest ../shared/corpus`` built in ``DIR`` once, records the
+features of every query's first 50 candidates (:func:`candidate_features`, the default
+ranking's pool) for the tuned and dev sets, labels each candidate with the number of the
+query's judgements it satisfies (as :func:`evaluate` matches them), and reports, with the
+default ranking scored on the same queries (nDCG@10 / hard nDCG / recall@10, bare/twins):
+
+* cross-validation by query over tuned + dev (``--folds`` folds per seed; every query
+  scored once per seed by a model that did not see it): mean and spread over seeds, and
+  the per-fold difference to the default;
+* transfer: trained on tuned → scored on dev, trained on dev → scored on tuned.
+
+Learners: ``pairwise`` — logistic regression on standardised feature differences of
+pairs with different labels (one query's pairs weighted to sum to 1), a linear scorer;
+``hgb`` — HistGradientBoostingRegressor on pointwise labels. The untuned test set is
+not read here (``bench/query_sets.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from eval_search import judged_files  # noqa: E402
+from query_sets import DEV, TUNED  # noqa: E402
+from ranking_variants import CachedQueries  # noqa: E402
+
+from saksfinn.index.retrieval.evaluate import EvalQuery, _norm, evaluate, load_queries  # noqa: E402
+from saksfinn.index.retrieval.learned import FEATURES, Candidates, FeatureRecorder, LinearReranker, candidate_features  # noqa: E402
+from saksfinn.index.retrieval.search import SearchIndex  # noqa: E402
+from saksfinn.index.retrieval.translation import ApertiumTranslator, QueryTranslator  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class QueryData:
+    query: EvalQuery
+    features: np.ndarray  # (candidates, len(FEATURES))
+    labels: np.ndarray  # judgements each candidate satisfies
+
+
+def labels_of(q: EvalQuery, chunks, files) -> np.ndarray:  # noqa: ANN001
+    out = np.zeros(len(chunks))
+    for i, c in enumerate(chunks):
+        text, f = _norm(c.text), files.get(c.document_id)
+        out[i] = sum(1 for j in q.relevant if j.file == f and _norm(j.phrase) in text)
+    return out
+
+
+def pairs(data: Sequence[QueryData], lam: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Feature differences of every pair with different labels, both ways round, weighted
+    so each query's pairs sum to 1; with ``lam`` a pair weighs what swapping the two
+    places of the default order changes in DCG (LambdaRank's |ΔDCG|), so the first
+    places count most."""
+    xs, ys, ws = [], [], []
+    for d in data:
+        i, j = np.nonzero(d.labels[:, None] > d.labels[None, :])
+        if not len(i):
+            continue
+        diff = d.features[i] - d.features[j]
+        w = np.abs(1 / np.log2(2 + i) - 1 / np.log2(2 + j)) if lam else np.ones(len(i))
+        w = w / w.sum() / 2
+        xs += [diff, -diff]
+        ys += [np.ones(len(i)), np.zeros(len(i))]
+        ws += [w, w]
+    return np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
+
+
+def train_pairwise(data: Sequence[QueryData], seed: int, c: float = 1.0, lam: bool = False,
+                   depth: int = 50) -> LinearReranker:
+    from sklearn.linear_model import LogisticRegression
+
+    allx = np.vstack([d.features for d in data])
+    mean, scale = allx.mean(axis=0), allx.std(axis=0)
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    x, y, w = pairs(data, lam)
+    model = LogisticRegression(C=c, fit_intercept=False, max_iter=2000, random_state=seed)
+    model.fit(x / scale, y, sample_weight=w * len(data))
+    return LinearReranker(tuple(float(v) for v in model.coef_[0]), tuple(float(v) for v in mean),
+                          tuple(float(v) for v in scale), depth)
+
+
+@dataclass(frozen=True)
+class ModelReranker:
+    """Any scorer of feature rows, re-sorting the first ``depth`` rows as :class:`LinearReranker` does."""
+
+    score: Callable[[np.ndarray], np.ndarray]
+    depth: int = 50
+
+    def rerank(self, candidates: Candidates):  # noqa: ANN201
+        head = candidates.ranked[: self.depth]
+        if len(head) < 2:
+            return candidates.ranked
+        scores = self.score(candidate_features(candidates, candidates.gen.chunks([r for r, _ in head])))
+        keys = candidates.gen.keys
+        order = sorted(range(len(head)), key=lambda i: (-scores[i], keys[head[i][0]]))
+        return [(head[j][0], head[i][1]) for i, j in enumerate(order)] + candidates.ranked[self.depth :]
+
+
+def train_hgb(data: Sequence[QueryData], seed: int) -> ModelReranker:
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    x = np.vstack([d.features for d in data])
+    y = np.concatenate([np.minimum(d.labels, 2) for d in data])
+    model = HistGradientBoostingRegressor(max_iter=150, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=20,
+                                          l2_regularization=1.0, random_state=seed)
+    model.fit(x, y)
+    return ModelReranker(model.predict)
+
+
+LEARNERS = {"pairwise": train_pairwise, "pairwise C0.1": lambda d, s: train_pairwise(d, s, 0.1),
+            "pairwise C0.01": lambda d, s: train_pairwise(d, s, 0.01), "hgb": train_hgb,
+            "lambda C0.01": lambda d, s: train_pairwise(d, s, 0.01, True),
+            "lambda C0.1": lambda d, s: train_pairwise(d, s, 0.1, True)}
+
+
+@dataclass
+class Scores:
+    per_query: dict[str, tuple[float, float]]
+    hard: set[str]
+    bare: int = 0
+    twins: int = 0
+
+    def summary(self, ids: Sequence[str] | None = None) -> tuple[float, float, float]:
+        ids = list(ids if ids is not None else self.per_query)
+        hard = [i for i in ids if i in self.hard]
+        return (float(np.mean([self.per_query[i][0] for i in ids])), float(np.mean([self.per_query[i][0] for i in hard])),
+                float(np.mean([self.per_query[i][1] for i in ids])))
+
+
+def run(index: SearchIndex, reranker, queries, embedder, files, translator) -> Scores:  # noqa: ANN001
+    index.reranker = reranker
+    try:
+        m = evaluate(queries, index, embedder, files=files, modes=("hybrid",), translator=translator)["hybrid"]
+    finally:
+        index.reranker = None
+    return Scores(dict(m.per_query), {q.id for q in queries if q.is_hard}, m.bare, m.twins)
+
+
+def fmt(t: tuple[float, float, float]) -> str:
+    return f"{t[0]:.3f} / {t[1]:.3f} / {t[2]:.3f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--learners", nargs="+", default=["pairwise", "hgb"])
+    parser.add_argument("--depth", type=int, default=50, help="candidates per query re-ranked (and trained on)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+
+    from saksfinn.flows.searching import Searcher
+    from saksfinn.settings import Settings
+
+    searcher = Searcher(Settings(home=args.home))
+    files = judged_files(searcher.store, args.corpus)
+    embedder = CachedQueries(searcher._get_embedder())  # noqa: SLF001 - the app's query model
+    index = SearchIndex.open(Settings(home=args.home).index_dir)
+    translator = QueryTranslator(ApertiumTranslator())
+    sets = {"tuned": load_queries(TUNED), "dev": load_queries(DEV)}
+    queries = sets["tuned"] + sets["dev"]
+
+    t0 = time.perf_counter()
+    recorder = FeatureRecorder(args.depth)
+    base = run(index, recorder, queries, embedder, files, translator)
+    data = {}
+    for q, (query, rows, chunks, feats) in zip(queries, recorder.records):
+        assert query == q.query
+        data[q.id] = QueryData(q, feats, labels_of(q, chunks, files))
+    print(f"features of {len(queries)} queries x <= 50 candidates, {len(FEATURES)} features, "
+          f"{sum(int((d.labels > 0).sum()) for d in data.values())} relevant candidates; {time.perf_counter() - t0:.0f} s")
+    ids = {name: [q.id for q in qs] for name, qs in sets.items()}
+    print(f"default           tuned {fmt(base.summary(ids['tuned']))}   dev {fmt(base.summary(ids['dev']))}"
+          f"   all {fmt(base.summary())}  bare/twins {base.bare}/{base.twins}")
+
+    for learner in args.learners:
+        train = LEARNERS[learner]
+        if args.depth != 50:
+            def train(d, s, fit=LEARNERS[learner]):  # noqa: ANN001, ANN202
+                model = fit(d, s)
+                return replace(model, depth=args.depth)
+        print(f"\n== {learner}")
+        for src, dst in (("tuned", "dev"), ("dev", "tuned")):
+            model = train([data[i] for i in ids[src]], 0)
+            s = run(index, model, sets[dst], embedder, files, translator)
+            print(f"train {src:<5} -> {dst:<5}: {fmt(s.summary())}  (default {fmt(base.summary(ids[dst]))})"
+                  f"  bare/twins {s.bare}/{s.twins}", flush=True)
+        seed_rows, deltas = [], []
+        for seed in args.seeds:
+            order = np.random.default_rng(seed).permutation(len(queries))
+            per_query: dict[str, tuple[float, float]] = {}
+            bare = twins = 0
+            for k in range(args.folds):
+                test = [queries[i] for i in order[k :: args.folds]]
+                test_ids = {q.id for q in test}
+                model = train([d for i, d in data.items() if i not in test_ids], seed)
+                s = run(index, model, test, embedder, files, translator)
+                per_query.update(s.per_query)
+                bare, twins = bare + s.bare, twins + s.twins
+                got, ref = s.summary(), base.summary([q.id for q in test])
+                deltas.append(tuple(g - r for g, r in zip(got, ref)))
+            cv = Scores(per_query, base.hard, bare, twins)
+            seed_rows.append((cv.summary(), cv.summary(ids["tuned"]), cv.summary(ids["dev"])))
+            print(f"cv seed {seed}: all {fmt(cv.summary())}  tuned {fmt(cv.summary(ids['tuned']))}"
+                  f"  dev {fmt(cv.summary(ids['dev']))}  bare/twins {bare}/{twins}", flush=True)
+        arr = np.array([r[0] for r in seed_rows])
+        d = np.array(deltas)
+        print(f"cv mean over seeds: {fmt(tuple(arr.mean(axis=0)))}  sd {fmt(tuple(arr.std(axis=0)))}"
+              f"  (default {fmt(base.summary())})")
+        print(f"per-fold delta vs default: mean {fmt(tuple(d.mean(axis=0)))}  min {fmt(tuple(d.min(axis=0)))}"
+              f"  max {fmt(tuple(d.max(axis=0)))}  folds won/lost nDCG {int((d[:, 0] > 0).sum())}/{int((d[:, 0] < 0).sum())}")
+        if learner.startswith("pairwise"):
+            model = train(list(data.values()), 0)
+            top = sorted(zip(FEATURES, model.weights), key=lambda t: -abs(t[1]))[:10]
+            print("weights (all data):", ", ".join(f"{n} {w:+.2f}" for n, w in top))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
