@@ -1,6 +1,6 @@
 """Learned re-ranking (learning to rank) over the fused pool, measured by query-grouped cross-validation.
 
-Usage: .venv/bin/python bench/learned_ranking.py --home DIR [--folds 5] [--seeds 0 1 2] [--learners pairwise hgb]
+Usage: .venv/bin/python bench/learned_ranking.py --home DIR [--depth 20] [--folds 5] [--seeds 0 1 2] [--learners NAME ...]
 
 Opens the index ``saksfinn ingest ../shared/corpus`` built in ``DIR`` once, records the
 features of every query's first 50 candidates (:func:`candidate_features`, the default
@@ -79,12 +79,16 @@ def pairs(data: Sequence[QueryData], lam: bool = False) -> tuple[np.ndarray, np.
 
 
 def train_pairwise(data: Sequence[QueryData], seed: int, c: float = 1.0, lam: bool = False,
-                   depth: int = 50) -> LinearReranker:
+                   depth: int = 50, anchor: float = 1.0) -> LinearReranker:
+    """The pairwise learner. ``anchor`` > 1 scales the default's own score (``fused``) up before the L2-penalised
+    fit, so its weight is all but free while the others are shrunk: the default order
+    plus small corrections."""
     from sklearn.linear_model import LogisticRegression
 
     allx = np.vstack([d.features for d in data])
     mean, scale = allx.mean(axis=0), allx.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)
+    scale[FEATURES.index("fused")] /= anchor
     x, y, w = pairs(data, lam)
     model = LogisticRegression(C=c, fit_intercept=False, max_iter=2000, random_state=seed)
     model.fit(x / scale, y, sample_weight=w * len(data))
@@ -123,7 +127,10 @@ def train_hgb(data: Sequence[QueryData], seed: int) -> ModelReranker:
 LEARNERS = {"pairwise": train_pairwise, "pairwise C0.1": lambda d, s: train_pairwise(d, s, 0.1),
             "pairwise C0.01": lambda d, s: train_pairwise(d, s, 0.01), "hgb": train_hgb,
             "lambda C0.01": lambda d, s: train_pairwise(d, s, 0.01, True),
-            "lambda C0.1": lambda d, s: train_pairwise(d, s, 0.1, True)}
+            "lambda C0.1": lambda d, s: train_pairwise(d, s, 0.1, True),
+            "anchored C0.01": lambda d, s: train_pairwise(d, s, 0.01, anchor=30.0),
+            "anchored C0.001": lambda d, s: train_pairwise(d, s, 0.001, anchor=30.0),
+            "anchored lambda C0.01": lambda d, s: train_pairwise(d, s, 0.01, True, anchor=30.0)}
 
 
 @dataclass
@@ -147,6 +154,25 @@ def run(index: SearchIndex, reranker, queries, embedder, files, translator) -> S
     finally:
         index.reranker = None
     return Scores(dict(m.per_query), {q.id for q in queries if q.is_hard}, m.bare, m.twins)
+
+
+def latency_ms(index: SearchIndex, reranker, queries, embedder, translator, repeats: int = 3) -> float:  # noqa: ANN001
+    """p50 wall time of one hybrid search (query vectors and translations cached first)."""
+    texts = [q.query for q in queries]
+    vecs = embedder.encode_queries(texts)
+    others = [translator.other_standard(t) for t in texts]
+    ovecs = [embedder.encode_queries([o.text])[0] if o is not None else None for o in others]
+    index.reranker = reranker
+    times = []
+    try:
+        for _ in range(repeats):
+            for t, v, o, ov in zip(texts, vecs, others, ovecs):
+                start = time.perf_counter()
+                index.search(t, v, top=10, other=o, other_vec=ov)
+                times.append(time.perf_counter() - start)
+    finally:
+        index.reranker = None
+    return 1000 * float(np.median(times))
 
 
 def fmt(t: tuple[float, float, float]) -> str:
@@ -182,7 +208,7 @@ def main() -> int:
     for q, (query, rows, chunks, feats) in zip(queries, recorder.records):
         assert query == q.query
         data[q.id] = QueryData(q, feats, labels_of(q, chunks, files))
-    print(f"features of {len(queries)} queries x <= 50 candidates, {len(FEATURES)} features, "
+    print(f"features of {len(queries)} queries x <= {args.depth} candidates, {len(FEATURES)} features, "
           f"{sum(int((d.labels > 0).sum()) for d in data.values())} relevant candidates; {time.perf_counter() - t0:.0f} s")
     ids = {name: [q.id for q in qs] for name, qs in sets.items()}
     print(f"default           tuned {fmt(base.summary(ids['tuned']))}   dev {fmt(base.summary(ids['dev']))}"
@@ -224,10 +250,12 @@ def main() -> int:
               f"  (default {fmt(base.summary())})")
         print(f"per-fold delta vs default: mean {fmt(tuple(d.mean(axis=0)))}  min {fmt(tuple(d.min(axis=0)))}"
               f"  max {fmt(tuple(d.max(axis=0)))}  folds won/lost nDCG {int((d[:, 0] > 0).sum())}/{int((d[:, 0] < 0).sum())}")
-        if learner.startswith("pairwise"):
-            model = train(list(data.values()), 0)
+        model = train(list(data.values()), 0)
+        if isinstance(model, LinearReranker):
             top = sorted(zip(FEATURES, model.weights), key=lambda t: -abs(t[1]))[:10]
             print("weights (all data):", ", ".join(f"{n} {w:+.2f}" for n, w in top))
+        print(f"p50 per query, hybrid: default {latency_ms(index, None, queries, embedder, translator):.1f} ms,"
+              f" with {learner} {latency_ms(index, model, queries, embedder, translator):.1f} ms", flush=True)
     return 0
 
 

@@ -140,3 +140,61 @@ def test_model_round_trip_and_feature_check(tmp_path):
     assert LinearReranker.load(path) == model
     with pytest.raises(ValueError, match="retrain"):
         LinearReranker((1.0,), (0.0,), (1.0,), features=("fused",))
+
+
+# ---- the experiment's learner (bench/learned_ranking.py) ------------------------------------
+
+
+def load_bench():
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[1] / "bench"
+    if str(bench) not in sys.path:
+        sys.path.insert(0, str(bench))
+    if "saksfinn_bench_learned_ranking" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("saksfinn_bench_learned_ranking", bench / "learned_ranking.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return sys.modules["saksfinn_bench_learned_ranking"]
+
+
+def test_labels_count_the_judgements_a_candidate_satisfies():
+    from saksfinn.index.retrieval.evaluate import EvalQuery, Judgement
+
+    lr = load_bench()
+    q = EvalQuery("q1", "sykefravær", (Judgement("sak.txt", "tett oppfølging av langtidssykemeldte"),
+                                        Judgement("sak.txt", "Sykefraværet blant ansatte")))
+    files = {"a": "sak.txt", "b": "annen.txt"}
+    got = lr.labels_of(q, [CHUNKS[1], CHUNKS[2], chunk("b", OPENING, "Saksopplysninger", 0)], files)
+    assert got.tolist() == [2.0, 0.0, 0.0]  # the same text in another file satisfies nothing
+
+
+@pytest.mark.parametrize("lam", [False, True])
+def test_pairs_are_both_ways_round_and_weigh_one_per_query(lam):
+    lr = load_bench()
+    feats = np.eye(3, len(FEATURES))
+    data = [lr.QueryData(None, feats, np.array([2.0, 0.0, 1.0])), lr.QueryData(None, feats, np.zeros(3))]
+    x, y, w = lr.pairs(data, lam)
+    assert len(x) == 6 and y.sum() == 3  # (0,1) (0,2) (2,1), each also reversed; no pairs from the all-zero query
+    assert w.sum() == pytest.approx(1.0)
+    if lam:  # the swap of places 1 and 2 changes DCG more than that of 2 and 3
+        assert w[np.flatnonzero((x[:, 0] == 1) & (x[:, 1] == -1))[0]] > w[np.flatnonzero((x[:, 2] == 1) & (x[:, 1] == -1))[0]]
+
+
+@pytest.mark.parametrize("anchor", [1.0, 30.0])
+def test_the_pairwise_learner_finds_the_telling_feature(anchor):
+    lr = load_bench()
+    rng = np.random.default_rng(0)
+    lead = FEATURES.index("lead")
+    data = []
+    for _ in range(12):
+        feats = rng.normal(size=(10, len(FEATURES)))
+        feats[:, lead] = rng.integers(0, 2, size=10)
+        data.append(lr.QueryData(None, feats, feats[:, lead].copy()))
+    model = lr.train_pairwise(data, 0, 1.0, anchor=anchor)
+    assert int(np.argmax(model.weights)) == lead
+    scores = model.score(data[0].features)
+    assert scores[data[0].labels == 1].min() > scores[data[0].labels == 0].max()
