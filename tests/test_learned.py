@@ -90,6 +90,11 @@ def test_the_other_standard_and_the_translation_have_their_own_columns(index_dir
     assert feats[OPENING]["dense_other"] != feats[OPENING]["dense_query"]  # the translation's own vector
 
 
+def test_front_matter_scores_above_case_text(index_dir):
+    feats = recorded(index_dir, "sykefravær skolene")
+    assert feats[FRONT]["front_matter"] > 0.5 > feats[OPENING]["front_matter"] == 0.0
+
+
 def test_document_features(index_dir):
     feats = recorded(index_dir, "sykefravær")
     doc_a = [f for t, f in feats.items() if t in (FRONT, OPENING, LATER, FINDING)]

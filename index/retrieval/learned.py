@@ -7,7 +7,8 @@ function from what the search holds to one feature row per candidate among the f
 ``depth``: channel scores and ranks (BM25 split into the query's own terms, its
 written-standard counterparts and its machine translation's terms; dense cosine to the
 query's and to the translation's vector), fused score and rank, the document lift,
-the passage features (:mod:`~saksfinn.index.retrieval.passages`), length, kind, query
+the passage features (:mod:`~saksfinn.index.retrieval.passages`), the front-matter share
+(:mod:`~saksfinn.index.retrieval.frontmatter`), length, kind, query
 term coverage of text / title / heading context, the document's best candidate, the
 passage's place in its document, and query features (length, standard, unknown words).
 
@@ -32,6 +33,7 @@ from typing import Protocol
 import numpy as np
 
 from saksfinn.index.retrieval.expansion import WordWeights, merged, query_words
+from saksfinn.index.retrieval.frontmatter import front_matter_share
 from saksfinn.index.retrieval.generation import Generation
 from saksfinn.index.retrieval.lexical import weighted_scores
 from saksfinn.index.retrieval.passages import coverage, leads_section, own_text, prose_share
@@ -41,7 +43,7 @@ Ranked = list[tuple[int, float]]
 
 FEATURES = (
     "fused", "fused_rank", "fused_raw", "lift", "bm25", "bm25_rank", "bm25_own", "bm25_counterpart",
-    "bm25_translation", "dense", "dense_rank", "dense_query", "dense_other", "lead", "prose", "coverage",
+    "bm25_translation", "dense", "dense_rank", "dense_query", "dense_other", "lead", "prose", "coverage", "front_matter",
     "title_coverage", "context_coverage", "length", "finding", "doc_best", "doc_place", "doc_candidates",
     "page", "query_words", "query_nn", "query_unknown", "nn_dense", "unknown_dense",
 )
@@ -166,6 +168,7 @@ def candidate_features(c: Candidates, chunks: Sequence[Chunk]) -> np.ndarray:
         doc = int(gen.doc_codes[rows[i]])
         out[i, col["lead"]] = leads_section(chunk)
         out[i, col["prose"]] = prose_share(text)
+        out[i, col["front_matter"]] = front_matter_share(chunk.text, chunk.title)
         out[i, col["coverage"]] = coverage(_terms_of(analyzer, text), words)
         out[i, col["title_coverage"]] = coverage(_terms_of(analyzer, chunk.title), words)
         out[i, col["context_coverage"]] = coverage(_terms_of(analyzer, " ".join(filter(None, (chunk.section, chunk.context)))), words)
