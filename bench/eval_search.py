@@ -11,8 +11,8 @@ duplicate removal), with that home's embedder. A seed PDF counts as its text twi
 Without it, it reads every .txt (steinkjer/, real/text/, seeds/txt/) and the PDFs in real/pdf/, chunks
 them with :func:`chunk_document`, embeds with the real e5 embedder when
 ``saksfinn.index.embedding.st_embedder.make_embedder`` is importable (else the hash fake),
-and evaluates bm25, dense and hybrid (several fusion settings) on the judged sets: tuned
-and dev (held-out) by default, and the untuned test set with ``--with-test`` (report it,
+and evaluates bm25, dense and hybrid (several fusion settings) on the judged sets: tuned,
+dev (held-out) and dev2 by default, and the untuned test set with ``--with-test`` (report it,
 never decide on it; see ``bench/query_sets.py``).
 """
 

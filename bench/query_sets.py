@@ -3,6 +3,9 @@
 * tuned — ``eval/queries.jsonl``: ranking decisions are made here;
 * dev (held-out) — ``eval/queries_heldout.jsonl``: written untuned, but its figures have
   since informed ranking decisions, so it is development material now;
+* dev2 — ``eval/queries_dev2.jsonl``: a second development set, 40 fresh queries written
+  from the documents before any search and pool-judged like the others, so ranking
+  decisions rest on more, and more varied, material than the two sets above;
 * test (untuned) — ``eval/queries_test.jsonl``: reported, never decided on. Benchmarks
   include it only when asked (``--with-test``), so a tuning run does not show it.
 """
@@ -17,17 +20,18 @@ from pathlib import Path
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
 TUNED, DEV, TEST = EVAL / "queries.jsonl", EVAL / "queries_heldout.jsonl", EVAL / "queries_test.jsonl"
-LABELS = {TUNED.name: "tuned", DEV.name: "dev (held-out)", TEST.name: "test (untuned)"}
+DEV2 = EVAL / "queries_dev2.jsonl"
+LABELS = {TUNED.name: "tuned", DEV.name: "dev (held-out)", DEV2.name: "dev2", TEST.name: "test (untuned)"}
 
 
 def label(path: Path) -> str:
-    """The set's role ("tuned", "dev (held-out)", "test (untuned)"), else its file name."""
+    """The set's role ("tuned", "dev (held-out)", "dev2", "test (untuned)"), else its file name."""
     return LABELS.get(Path(path).name, Path(path).name)
 
 
 def query_sets(paths: list[Path] | None, *, with_test: bool) -> list[Path]:
-    """The files to report: ``paths`` or tuned + dev, plus the test set when ``with_test``."""
-    chosen = list(paths) if paths else [TUNED, DEV]
+    """The files to report: ``paths`` or tuned + dev + dev2, plus the test set when ``with_test``."""
+    chosen = list(paths) if paths else [TUNED, DEV, DEV2]
     if with_test and TEST.resolve() not in {Path(p).resolve() for p in chosen}:
         chosen.append(TEST)
     return chosen

@@ -69,12 +69,12 @@ def test_repeat_pairs_count_one_document_saying_the_same_twice() -> None:
     assert repeat_pairs([hit(1, "p", "Vedtak: Saken tas til orientering."), hit(2, "p", "Saken tas til orientering.")]) == 0
 
 
-@pytest.mark.parametrize("name", ["queries.jsonl", "queries_heldout.jsonl"])
+@pytest.mark.parametrize("name", ["queries.jsonl", "queries_heldout.jsonl", "queries_dev2.jsonl"])
 def test_judged_query_files_are_well_formed(name: str) -> None:
     queries = load_queries(EVAL / name)
     assert len({q.id for q in queries}) == len(queries)
     assert all(q.relevant and q.query.strip() for q in queries)
-    if name == "queries_heldout.jsonl":
+    if name in ("queries_heldout.jsonl", "queries_dev2.jsonl"):
         assert len(queries) >= 40
         assert sum(q.is_hard for q in queries) * 3 >= len(queries)  # a third Nynorsk or paraphrase
 
@@ -88,7 +88,7 @@ def test_repeat_pairs_count_one_document_saying_the_same_twice() -> None:
     assert repeat_pairs([hit(1, "p", "Vedtak: Saken tas til orientering."), hit(2, "p", "Saken tas til orientering.")]) == 0
 
 
-@pytest.mark.parametrize("name", ["queries.jsonl", "queries_heldout.jsonl"])
+@pytest.mark.parametrize("name", ["queries.jsonl", "queries_heldout.jsonl", "queries_dev2.jsonl"])
 def test_every_judged_phrase_is_in_its_file(name: str, shared_corpus: Path) -> None:
     """A judgement that no text can satisfy would silently cap the score."""
     norm = lambda s: re.sub(r"\s+", " ", s).strip().lower()  # noqa: E731

@@ -14,7 +14,7 @@ from saksfinn.index.retrieval.evaluate import load_queries
 REPO = Path(__file__).resolve().parents[1]
 judge_pool = load_eval("judge_pool")  # puts bench/ on sys.path for query_sets
 blind_groups, choose_phrase, norm = judge_pool.blind_groups, judge_pool.choose_phrase, judge_pool.norm
-from query_sets import TEST, judged_share, pool_sidecar, query_sets, text_hash  # noqa: E402
+from query_sets import DEV2, TEST, judged_share, label, pool_sidecar, query_sets, text_hash  # noqa: E402
 
 PASSAGE = ("Saksopplysninger: Om klagen: Idar Iversen, eier av eiendommen 228/3 i Kvam har påklaget "
            "kommunestyrets vedtak om oppheving av reguleringsplan Øren landsted.")
@@ -64,7 +64,7 @@ def test_text_hash_ignores_case_and_whitespace() -> None:
     assert text_hash("om klagen") != text_hash("om klagene")
 
 
-@pytest.mark.parametrize("name", ["queries.jsonl", "queries_heldout.jsonl", "queries_test.jsonl"])
+@pytest.mark.parametrize("name", ["queries.jsonl", "queries_heldout.jsonl", "queries_dev2.jsonl", "queries_test.jsonl"])
 def test_every_pooled_query_has_its_pool_in_the_sidecar(name: str) -> None:
     path = REPO / "eval" / name
     pools = pool_sidecar(path)
@@ -81,3 +81,8 @@ def test_with_test_adds_the_test_set_once_however_its_path_is_written(monkeypatc
     assert query_sets([Path("eval/queries_test.jsonl")], with_test=True) == [Path("eval/queries_test.jsonl")]
     assert query_sets(None, with_test=True)[-1] == TEST
     assert TEST not in query_sets(None, with_test=False)
+
+
+def test_dev2_is_a_dev_set_reported_by_default() -> None:
+    assert DEV2 in query_sets(None, with_test=False)
+    assert label(DEV2) == "dev2" and "test" not in label(DEV2)

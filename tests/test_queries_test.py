@@ -35,7 +35,7 @@ def test_test_set_parses_with_a_relevant_passage_per_query_and_a_third_hard(shar
 
 
 def test_test_set_shares_no_query_with_the_tuned_and_dev_sets(shared_corpus: Path) -> None:
-    dev = [q for name in ("queries.jsonl", "queries_heldout.jsonl") for q in load_queries(EVAL / name)]
+    dev = [q for name in ("queries.jsonl", "queries_heldout.jsonl", "queries_dev2.jsonl") for q in load_queries(EVAL / name)]
     test = load_queries(TEST_SET)
     assert not {q.id for q in test} & {q.id for q in dev}
     assert not {_norm(q.query) for q in test} & {_norm(q.query) for q in dev}
