@@ -77,7 +77,7 @@ class Settings(BaseSettings):
         0.2, ge=0.0, description="a passage gains this share of its document's best other passages' scores"
     )
     search_document_lift_depth: int = Field(2, ge=0, description="how many other passages lift it")
-    search_pool: int = Field(100, ge=1, description="candidates per channel before fusion")
+    search_pool: int = Field(200, ge=1, description="candidates per channel before fusion")
     search_max_per_document: int = Field(8, ge=1, description="hits one document may hold in a page of results")
     search_passage_lead: float = Field(
         0.15, ge=0.0, description="within a document, a passage that opens its section gains this × the best score (0: off)"
