@@ -32,14 +32,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_search import judged_files  # noqa: E402
 from query_sets import DEV, TUNED  # noqa: E402
-from ranking_variants import CachedQueries  # noqa: E402
+from ranking_variants import open_eval_home  # noqa: E402
 
 from saksfinn.index.retrieval.evaluate import EvalQuery, _norm, evaluate, load_queries  # noqa: E402
 from saksfinn.index.retrieval.learned import FEATURES, Candidates, FeatureRecorder, LinearReranker, candidate_features  # noqa: E402
 from saksfinn.index.retrieval.search import SearchIndex  # noqa: E402
-from saksfinn.index.retrieval.translation import ApertiumTranslator, QueryTranslator  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -190,14 +188,7 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
-    from saksfinn.flows.searching import Searcher
-    from saksfinn.settings import Settings
-
-    searcher = Searcher(Settings(home=args.home))
-    files = judged_files(searcher.store, args.corpus)
-    embedder = CachedQueries(searcher._get_embedder())  # noqa: SLF001 - the app's query model
-    index = SearchIndex.open(Settings(home=args.home).index_dir)
-    translator = QueryTranslator(ApertiumTranslator())
+    files, embedder, index, translator = open_eval_home(args.home, args.corpus)
     sets = {"tuned": load_queries(TUNED), "dev": load_queries(DEV)}
     queries = sets["tuned"] + sets["dev"]
 

@@ -127,6 +127,19 @@ class CachedQueries:
         return np.stack([self.cache[t] for t in texts])
 
 
+def open_eval_home(home: Path, corpus: Path, *, translation: bool = True):  # noqa: ANN201
+    """What an evaluation over ``home`` needs: judged file names per document, the app's query
+    model (each query encoded once), the index, and the Apertium translator (or ``None``)."""
+    from saksfinn.flows.searching import Searcher
+    from saksfinn.settings import Settings
+
+    searcher = Searcher(Settings(home=home))
+    files = judged_files(searcher.store, corpus)
+    embedder = CachedQueries(searcher._get_embedder())  # noqa: SLF001 - the app's query model
+    index = SearchIndex.open(Settings(home=home).index_dir)
+    return files, embedder, index, QueryTranslator(ApertiumTranslator()) if translation else None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, required=True)
@@ -140,14 +153,7 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
-    from saksfinn.flows.searching import Searcher
-    from saksfinn.settings import Settings
-
-    searcher = Searcher(Settings(home=args.home))
-    files = judged_files(searcher.store, args.corpus)
-    embedder = CachedQueries(searcher._get_embedder())  # noqa: SLF001 - the app's query model
-    index = SearchIndex.open(Settings(home=args.home).index_dir)
-    translator = None if args.no_translation else QueryTranslator(ApertiumTranslator())
+    files, embedder, index, translator = open_eval_home(args.home, args.corpus, translation=not args.no_translation)
     sets = {p.name: load_queries(p) for p in query_sets(args.queries, with_test=args.with_test)}
     names = args.only or list(VARIANTS)
     header = "  ".join(f"{label(Path(n))[:26]:>26}" for n in sets)

@@ -79,15 +79,6 @@ def test_judged_query_files_are_well_formed(name: str) -> None:
         assert sum(q.is_hard for q in queries) * 3 >= len(queries)  # a third Nynorsk or paraphrase
 
 
-def test_repeat_pairs_count_one_document_saying_the_same_twice() -> None:
-    proposal = "Kommunedirektørens forslag til vedtak: Formannskapet innvilger søknaden om skjenkebevilling for 2026."
-    decision = "Vedtak: Formannskapet innvilger søknaden om skjenkebevilling for 2026."
-    assert repeat_pairs([hit(1, "p", proposal), hit(2, "p", decision)]) == 1
-    assert repeat_pairs([hit(1, "p", proposal), hit(2, "q", decision)]) == 0, "two documents: a twin question"
-    # a protocol's standard sentence for two cases is two contents
-    assert repeat_pairs([hit(1, "p", "Vedtak: Saken tas til orientering."), hit(2, "p", "Saken tas til orientering.")]) == 0
-
-
 @pytest.mark.parametrize("name", ["queries.jsonl", "queries_heldout.jsonl", "queries_dev2.jsonl"])
 def test_every_judged_phrase_is_in_its_file(name: str, shared_corpus: Path) -> None:
     """A judgement that no text can satisfy would silently cap the score."""
