@@ -3,6 +3,7 @@ side by side with the shipped pooled model on the same folds (docs/prose_models.
 
     python eval/prose_finetune.py [--top 4] [--epochs 3] [--variant text|cues] [--folds 0,1,2,3,4]
     python eval/prose_finetune.py --report      # the table from what the runs cached
+    python eval/prose_finetune.py --cost        # torch: top layers vs the whole model per passage
 
 Same gold units and the same 5 document-grouped folds as ``prose_pooled.py`` /
 ``prose_stack.py`` (train+dev sorted by document and start, ``GroupKFold(5)``; the test split
@@ -332,6 +333,37 @@ def report(args) -> None:
                 print(f"  {row:48s} {metrics(yy[:, t], s[:, t], pol_ok[on] if t == 0 else None)}", flush=True)
 
 
+def cost(args, passages: int = 32, tokens: int = 290, batch: int = 8) -> None:
+    """Torch seconds per passage-sized sequence (``tokens`` ≈ a passage chunk of ``chunk_document``'s
+    180 target words): the whole model against only its top ``top`` layers over the lower layers'
+    states — what running trained top layers on the passage pass's intermediate states would add."""
+    import torch
+
+    model = load_model()
+    cut = model.config.num_hidden_layers - args.top
+    head = Head(model, args.top)
+    g = torch.Generator().manual_seed(SEED)
+    ids = torch.randint(1000, 200000, (passages, tokens), generator=g)
+    mask = torch.ones_like(ids)
+    timings = {"whole model": 0.0, f"top {args.top} layers": 0.0}
+    with torch.inference_mode():
+        for rep in range(2):  # the first round warms up
+            for i in range(0, passages, batch):
+                t0 = time.perf_counter()
+                out = model(input_ids=ids[i:i + batch], attention_mask=mask[i:i + batch], output_hidden_states=True)
+                t1 = time.perf_counter()
+                head(out.hidden_states[cut], mask[i:i + batch])
+                t2 = time.perf_counter()
+                if rep:
+                    timings["whole model"] += t1 - t0
+                    timings[f"top {args.top} layers"] += t2 - t1
+    params = sum(p.numel() for p in head.layers.parameters())
+    print(f"{passages} sequences of {tokens} tokens, batch {batch}, {torch.get_num_threads()} threads: "
+          + ", ".join(f"{k} {1000 * v / passages:.0f} ms/sequence" for k, v in timings.items())
+          + f"; ratio {timings[f'top {args.top} layers'] / timings['whole model']:.2f}; top layers {params / 1e6:.2f} M "
+          f"parameters ({params * 2 / 1e6:.1f} MB fp16)")
+
+
 def main() -> None:
     warnings.filterwarnings("ignore")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -341,11 +373,15 @@ def main() -> None:
     parser.add_argument("--folds", type=lambda s: [int(x) for x in s.split(",")], default=list(range(FOLDS)))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--report", action="store_true")
+    parser.add_argument("--cost", action="store_true", help="time the top layers against the whole model")
     args = parser.parse_args()
     import torch
 
     torch.set_num_threads(args.threads)
-    report(args) if args.report else run(args)
+    if args.cost:
+        cost(args)
+    else:
+        report(args) if args.report else run(args)
 
 
 if __name__ == "__main__":
