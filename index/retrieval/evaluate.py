@@ -38,6 +38,7 @@ from pathlib import Path
 
 from saksfinn.index.embedding.embed import Embedder
 from saksfinn.index.retrieval.chunking import is_bare_heading
+from saksfinn.index.retrieval.hits import COPY_SHARE, REPEAT_MIN_WORDS, REPEAT_SHARE, TWIN_MIN_WORDS
 from saksfinn.index.retrieval.search import SearchIndex
 from saksfinn.index.retrieval.translation import QueryTranslator, translations
 from saksfinn.models.chunk import Hit, SearchFilters
@@ -127,7 +128,7 @@ def near_duplicate_text(a: str, b: str, threshold: float = 0.7) -> bool:
     return bool(sa and sb) and len(sa & sb) / len(sa | sb) >= threshold
 
 
-def copied(shown: str, later: str, share: float = 0.9, min_words: int = 20) -> bool:
+def copied(shown: str, later: str, share: float = COPY_SHARE, min_words: int = TWIN_MIN_WORDS) -> bool:
     """``later`` (at least ``min_words`` words) stands almost whole in ``shown``: ``share`` of its
     word-3-shingles are ``shown``'s."""
     sa, sb = _shingles(shown), _shingles(later)
@@ -150,7 +151,7 @@ def twin_pairs(hits: Sequence[Hit], files: Mapping[str, str]) -> int:
     return count
 
 
-def repeat_pairs(hits: Sequence[Hit], share: float = 0.8, min_shingles: int = 6) -> int:
+def repeat_pairs(hits: Sequence[Hit], share: float = REPEAT_SHARE, min_shingles: int = REPEAT_MIN_WORDS - 2) -> int:
     """Pairs of hits of one document where ``share`` of the shorter text's word-3-shingles
     are the other's (the shorter at least ``min_shingles`` shingles)."""
     count = 0
