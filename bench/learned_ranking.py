@@ -1,22 +1,25 @@
 """Learned re-ranking (learning to rank) over the fused pool, measured by query-grouped cross-validation.
 
-Usage: .venv/bin/python bench/learned_ranking.py --home DIR [--depth 20] [--folds 5] [--seeds 0 1 2] [--learners NAME ...]
+Usage: .venv/bin/python bench/learned_ranking.py --home DIR [--depth 20] [--folds 5] [--seeds 0 1 2]
+       [--learners NAME ...] [--transfer dev+dev2:tuned ...] [--with-test]
 
 Opens the index ``saksfinn ingest ../shared/corpus`` built in ``DIR`` once, records the
 features of every query's first 50 candidates (:func:`candidate_features`, the default
-ranking's pool) for the tuned and dev sets, labels each candidate with the number of the
-query's judgements it satisfies (as :func:`evaluate` matches them), and reports, with the
-default ranking scored on the same queries (nDCG@10 / hard nDCG / recall@10, bare/twins):
+ranking's pool) for the tuned, dev and dev2 sets, labels each candidate with the number of
+the query's judgements it satisfies (as :func:`evaluate` matches them), and reports, with
+the default ranking scored on the same queries (nDCG@10 / hard nDCG / recall@10, bare/twins):
 
-* cross-validation by query over tuned + dev (``--folds`` folds per seed; every query
-  scored once per seed by a model that did not see it): mean and spread over seeds, and
-  the per-fold difference to the default;
-* transfer: trained on tuned → scored on dev, trained on dev → scored on tuned.
+* cross-validation by query over tuned + dev + dev2 (``--folds`` folds per seed; every
+  query scored once per seed by a model that did not see it): mean and spread over seeds,
+  and the per-fold difference to the default;
+* transfer (``--transfer SRC[+SRC]:DST``): trained on the sets named left, scored on the
+  one named right (default: tuned → dev, dev → tuned, dev + dev2 → tuned).
 
 Learners: ``pairwise`` — logistic regression on standardised feature differences of
 pairs with different labels (one query's pairs weighted to sum to 1), a linear scorer;
 ``hgb`` — HistGradientBoostingRegressor on pointwise labels. The untuned test set is
-not read here (``bench/query_sets.py``).
+read only with ``--with-test``, and then only as a transfer target, never trained or
+cross-validated on (``bench/query_sets.py``).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from query_sets import DEV, TUNED  # noqa: E402
+from query_sets import DEV, DEV2, TEST, TUNED  # noqa: E402
 from ranking_variants import open_eval_home  # noqa: E402
 
 from saksfinn.index.retrieval.evaluate import EvalQuery, _norm, evaluate, load_queries  # noqa: E402
@@ -185,12 +188,23 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--learners", nargs="+", default=["pairwise", "hgb"])
     parser.add_argument("--depth", type=int, default=50, help="candidates per query re-ranked (and trained on)")
+    parser.add_argument("--transfer", nargs="+", default=["tuned:dev", "dev:tuned", "dev+dev2:tuned"],
+                        help="SRC[+SRC]:DST — train on the sets left of ':', score on the one right of it")
+    parser.add_argument("--with-test", action="store_true",
+                        help="also load the untuned test set, as a transfer target only (reporting, never deciding)")
+    parser.add_argument("--no-cv", action="store_true", help="transfers only")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
     files, embedder, index, translator = open_eval_home(args.home, args.corpus)
-    sets = {"tuned": load_queries(TUNED), "dev": load_queries(DEV)}
-    queries = sets["tuned"] + sets["dev"]
+    sets = {"tuned": load_queries(TUNED), "dev": load_queries(DEV), "dev2": load_queries(DEV2)}
+    transfers = [(tuple(src.split("+")), dst) for src, dst in (t.split(":") for t in args.transfer)]
+    if args.with_test:
+        sets["test"] = load_queries(TEST)
+    for src, dst in transfers:
+        if "test" in src or any(n not in sets for n in (*src, dst)):
+            parser.error(f"transfer {'+'.join(src)}:{dst}: unknown set, or training on the test set")
+    queries = sets["tuned"] + sets["dev"] + sets["dev2"]  # what is trained and cross-validated on
 
     t0 = time.perf_counter()
     recorder = FeatureRecorder(args.depth)
@@ -201,9 +215,12 @@ def main() -> int:
         data[q.id] = QueryData(q, feats, labels_of(q, chunks, files))
     print(f"features of {len(queries)} queries x <= {args.depth} candidates, {len(FEATURES)} features, "
           f"{sum(int((d.labels > 0).sum()) for d in data.values())} relevant candidates; {time.perf_counter() - t0:.0f} s")
-    ids = {name: [q.id for q in qs] for name, qs in sets.items()}
-    print(f"default           tuned {fmt(base.summary(ids['tuned']))}   dev {fmt(base.summary(ids['dev']))}"
-          f"   all {fmt(base.summary())}  bare/twins {base.bare}/{base.twins}")
+    ids = {name: [q.id for q in qs] for name, qs in sets.items() if name != "test"}
+    print("default           " + "   ".join(f"{n} {fmt(base.summary(i))}" for n, i in ids.items())
+          + f"   all {fmt(base.summary())}  bare/twins {base.bare}/{base.twins}")
+    if "test" in sets:
+        test_base = run(index, None, sets["test"], embedder, files, translator)
+        print(f"default           test (untuned) {fmt(test_base.summary())}  bare/twins {test_base.bare}/{test_base.twins}")
 
     for learner in args.learners:
         train = LEARNERS[learner]
@@ -212,11 +229,14 @@ def main() -> int:
                 model = fit(d, s)
                 return replace(model, depth=args.depth)
         print(f"\n== {learner}")
-        for src, dst in (("tuned", "dev"), ("dev", "tuned")):
-            model = train([data[i] for i in ids[src]], 0)
+        for src, dst in transfers:
+            model = train([data[i] for name in src for i in ids[name]], 0)
             s = run(index, model, sets[dst], embedder, files, translator)
-            print(f"train {src:<5} -> {dst:<5}: {fmt(s.summary())}  (default {fmt(base.summary(ids[dst]))})"
+            ref = test_base.summary() if dst == "test" else base.summary(ids[dst])
+            print(f"train {'+'.join(src):<9} -> {dst:<5}: {fmt(s.summary())}  (default {fmt(ref)})"
                   f"  bare/twins {s.bare}/{s.twins}", flush=True)
+        if args.no_cv:
+            continue
         seed_rows, deltas = [], []
         for seed in args.seeds:
             order = np.random.default_rng(seed).permutation(len(queries))
@@ -232,13 +252,17 @@ def main() -> int:
                 got, ref = s.summary(), base.summary([q.id for q in test])
                 deltas.append(tuple(g - r for g, r in zip(got, ref)))
             cv = Scores(per_query, base.hard, bare, twins)
-            seed_rows.append((cv.summary(), cv.summary(ids["tuned"]), cv.summary(ids["dev"])))
-            print(f"cv seed {seed}: all {fmt(cv.summary())}  tuned {fmt(cv.summary(ids['tuned']))}"
-                  f"  dev {fmt(cv.summary(ids['dev']))}  bare/twins {bare}/{twins}", flush=True)
+            seed_rows.append((cv.summary(), *(cv.summary(i) for i in ids.values())))
+            print(f"cv seed {seed}: all {fmt(cv.summary())}  "
+                  + "  ".join(f"{n} {fmt(cv.summary(i))}" for n, i in ids.items()) + f"  bare/twins {bare}/{twins}",
+                  flush=True)
         arr = np.array([r[0] for r in seed_rows])
         d = np.array(deltas)
         print(f"cv mean over seeds: {fmt(tuple(arr.mean(axis=0)))}  sd {fmt(tuple(arr.std(axis=0)))}"
               f"  (default {fmt(base.summary())})")
+        per_set = np.array([r[1:] for r in seed_rows]).mean(axis=0)
+        print("cv mean per set:    " + "  ".join(f"{n} {fmt(tuple(m))} (default {fmt(base.summary(ids[n]))})"
+                                                 for n, m in zip(ids, per_set)))
         print(f"per-fold delta vs default: mean {fmt(tuple(d.mean(axis=0)))}  min {fmt(tuple(d.min(axis=0)))}"
               f"  max {fmt(tuple(d.max(axis=0)))}  folds won/lost nDCG {int((d[:, 0] > 0).sum())}/{int((d[:, 0] < 0).sum())}")
         model = train(list(data.values()), 0)
