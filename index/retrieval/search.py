@@ -35,7 +35,6 @@ from saksfinn.index.retrieval.ranking import (
     DEFAULT_FUSION, Fusion, Ranking, bm25_pool, dense_pool, diversify, fuse, lift_documents,
 )
 from saksfinn.index.retrieval.expansion import merged, query_words, translated_words
-from saksfinn.index.retrieval.learned import Candidates, Reranker
 from saksfinn.index.retrieval.passages import demote_front_matter, rerank_passages
 from saksfinn.index.retrieval.tiers import MERGE_FACTOR
 from saksfinn.index.retrieval.translation import OtherStandard
@@ -57,11 +56,9 @@ class SearchIndex:
     """Searches the current generation under ``out_dir``; reloads when CURRENT changes."""
 
     def __init__(self, out_dir: Path, *, ranking: Ranking | None = None, fusion: Fusion | None = None,
-                 max_per_document: int | None = None, reranker: Reranker | None = None):
+                 max_per_document: int | None = None):
         """``ranking`` holds every ranking knob (default: the measured :class:`Ranking`);
-        ``fusion`` and ``max_per_document``, when given, replace its own. ``reranker``
-        re-orders the ranked pool before diversification (:mod:`~saksfinn.index.retrieval.learned`;
-        ``None``: none)."""
+        ``fusion`` and ``max_per_document``, when given, replace its own."""
         self.out_dir = Path(out_dir)
         ranking = ranking or Ranking()
         if fusion is not None:
@@ -69,7 +66,6 @@ class SearchIndex:
         if max_per_document is not None:
             ranking = replace(ranking, max_per_document=max_per_document)
         self.ranking = ranking
-        self.reranker = reranker
         self._generation: Generation | None = None
         self._lock = threading.Lock()
 
@@ -226,7 +222,6 @@ class SearchIndex:
         ranking = self.ranking
         pool = max(ranking.pool, top * 5)
         words = query_words(gen.lexical, query, ranking.counterpart_weight, ranking.part_weight)
-        own_words = len(words)
         if other is not None and (not ranking.translation or other.source not in ranking.translation_from):
             other, other_vec = None, None
         if other is not None:
@@ -244,7 +239,7 @@ class SearchIndex:
                     channels["dense_other"] = dense_pool(gen, other_vec, mask, pool, filtered=not filters.is_empty())
             elif mode == "dense":
                 raise SaksfinnError("dense search needs a query vector and an index built with vectors")
-        fused = first = fuse(channels, ranking.fusion, gen.keys, {"dense_other": ranking.translation_dense_weight})
+        fused = fuse(channels, ranking.fusion, gen.keys, {"dense_other": ranking.translation_dense_weight})
         fused = lift_documents(fused, gen.doc_codes, ranking.doc_weight, ranking.doc_depth, gen.keys)
         depth = min(len(fused), max(ranking.passage_depth, top))
         if ranking.front_matter_demotion > 0 or ranking.passages.active:
@@ -256,11 +251,6 @@ class SearchIndex:
             if ranking.passages.active:
                 fused = rerank_passages(fused, [by_row[row] for row, _ in fused[:depth]], words, gen.lexical.analyzer,
                                         ranking.passages, keys=gen.keys, doc_codes=gen.doc_codes)
-        if self.reranker is not None and fused:
-            fused = self.reranker.rerank(Candidates(
-                gen, query, words, own_words, channels, first, fused, qvec if "dense" in channels else None,
-                other_vec if "dense" in channels else None, other.source if other is not None else None,
-                ranking.counterpart_weight, ranking.part_weight, ranking.k1, ranking.b))
         ranked = diversify(fused, gen.doc_codes, ranking.max_per_document, top * 3)
         ranked, chunks = unique_texts(ranked, gen.chunks([row for row, _ in ranked]), top)
         per_channel = {name: dict(items) for name, items in channels.items()}
