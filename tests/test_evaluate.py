@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from saksfinn.index.retrieval.evaluate import is_bare_heading, load_queries, near_duplicate_text, repeat_pairs, twin_pairs
+from saksfinn.index.retrieval.hits import is_copy, is_twin, shingles
 from saksfinn.models import Hit
+from saksfinn.models.chunk import Chunk
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
 
@@ -97,3 +99,28 @@ def test_every_judged_phrase_is_in_its_file(name: str, shared_corpus: Path) -> N
                 else:
                     texts[j.file] = norm(path.read_text(encoding="utf-8", errors="replace"))
             assert norm(j.phrase) in texts[j.file], (q.id, j)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Saken tas til orientering.", {("saken", "tas", "til"), ("tas", "til", "orientering")}),
+        ("Vedtak:  Godkjent\n\nSAKEN", {("vedtak", "godkjent", "saken")}),  # lower-cased, whitespace and marks ignored
+        ("Behandling\n\n1)", set()),  # fewer than three words: no shingle, so never a twin, copy or repeat
+        ("Godkjent.", set()),
+        ("", set()),
+    ],
+)
+def test_one_shingle_measure_for_search_and_evaluation(text: str, expected: set) -> None:
+    assert shingles(text) == expected
+
+
+def test_two_word_texts_are_no_twin_pair_as_search_keeps_them() -> None:
+    """evaluate counts twins with the shingles hits.py drops them by, so a pair search keeps
+    (two documents' "Behandling 1)") is not counted against it."""
+    short = [hit(1, "protokoll-a", "Behandling\n\n1)"), hit(2, "protokoll-b", "Behandling\n\n1)")]
+    assert not near_duplicate_text(short[0].text, short[1].text)
+    assert twin_pairs(short, {}) == 0
+    chunks = [Chunk(chunk_id=h.chunk_id, document_id=h.document_id, text=h.text, page=1, start=0, end=len(h.text))
+              for h in short]
+    assert not is_twin(*chunks) and not is_copy(*chunks)

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from saksfinn.index.embedding.embed import Embedder
 from saksfinn.index.retrieval.chunking import is_bare_heading
-from saksfinn.index.retrieval.hits import COPY_SHARE, REPEAT_MIN_WORDS, REPEAT_SHARE, TWIN_MIN_WORDS
+from saksfinn.index.retrieval.hits import COPY_SHARE, REPEAT_MIN_WORDS, REPEAT_SHARE, TWIN_MIN_WORDS, shingles
 from saksfinn.index.retrieval.search import SearchIndex
 from saksfinn.index.retrieval.translation import QueryTranslator, translations
 from saksfinn.models.chunk import Hit, SearchFilters
@@ -114,24 +114,16 @@ def satisfied(hits: Sequence[Hit], judgements: Sequence[Judgement], files: Mappi
     return ranks
 
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-
-
-def _shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:
-    words = _TOKEN.findall(text.lower())
-    return {tuple(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))}
-
-
 def near_duplicate_text(a: str, b: str, threshold: float = 0.7) -> bool:
     """Word-3-shingle Jaccard similarity of ``a`` and ``b`` is at least ``threshold``."""
-    sa, sb = _shingles(a), _shingles(b)
+    sa, sb = shingles(a), shingles(b)
     return bool(sa and sb) and len(sa & sb) / len(sa | sb) >= threshold
 
 
 def copied(shown: str, later: str, share: float = COPY_SHARE, min_words: int = TWIN_MIN_WORDS) -> bool:
     """``later`` (at least ``min_words`` words) stands almost whole in ``shown``: ``share`` of its
     word-3-shingles are ``shown``'s."""
-    sa, sb = _shingles(shown), _shingles(later)
+    sa, sb = shingles(shown), shingles(later)
     return len(sb) >= min_words - 2 and len(sa & sb) >= share * len(sb)
 
 
@@ -159,7 +151,7 @@ def repeat_pairs(hits: Sequence[Hit], share: float = REPEAT_SHARE, min_shingles:
         for b in hits[i + 1 :]:
             if a.document_id != b.document_id:
                 continue
-            sa, sb = _shingles(a.text), _shingles(b.text)
+            sa, sb = shingles(a.text), shingles(b.text)
             shorter = min(len(sa), len(sb))
             count += shorter >= min_shingles and len(sa & sb) >= share * shorter
     return count

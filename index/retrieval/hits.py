@@ -80,11 +80,18 @@ def _drop_twins(out: list[tuple[tuple[int, float], Chunk]], cache: dict) -> list
     return kept
 
 
+def shingles(text: str) -> frozenset[tuple[str, ...]]:
+    """The word-3-shingles of ``text`` (lower-cased ``\\w+`` words): every run of three
+    consecutive words. Empty for a text of fewer than three words. The one measure of
+    shared wording behind twins, copies and repeats, here and in ``evaluate``."""
+    words = _WORD.findall(text.lower())
+    return frozenset(tuple(words[i : i + 3]) for i in range(len(words) - 2))
+
+
 def _shingles(chunk: Chunk, cache: dict[str, frozenset[tuple[str, ...]]]) -> frozenset[tuple[str, ...]]:
     found = cache.get(chunk.text)  # by text: a finding shown with its passage's text has the finding's id
     if found is None:
-        words = _WORD.findall(chunk.text.lower())
-        found = cache[chunk.text] = frozenset(tuple(words[i : i + 3]) for i in range(len(words) - 2))
+        found = cache[chunk.text] = shingles(chunk.text)
     return found
 
 
