@@ -262,7 +262,8 @@ def run(args) -> None:
     states, seconds = lower_states(texts, args.top)
     print(f"{len(data)} units, positives {y.sum(0).astype(int).tolist()}; lower states {seconds:.0f} s", flush=True)
     model = load_model()
-    cache = TRAIN / f"finetune_{args.variant}_top{args.top}_e{args.epochs}.npz"
+    seed = "" if SEED == 13 else f"_s{SEED}"
+    cache = TRAIN / f"finetune_{args.variant}_top{args.top}_e{args.epochs}{seed}.npz"
     z = dict(np.load(cache)) if cache.exists() else {}
     scores = z.get("scores", np.zeros_like(y))
     done = z.get("done", np.zeros(FOLDS, dtype=bool))
@@ -307,6 +308,8 @@ def report(args) -> None:
     gold_pol = np.array([e.polarity for e in data], dtype=object)
     pol_ok = gold_pol == np.array([word_polarity(" ".join(e.text.split())) for e in data], dtype=object)
     for cache in sorted(TRAIN.glob("finetune_*_top*_e*.npz")):
+        if cache.stem.startswith("finetune_states"):
+            continue
         z = np.load(cache)
         name = cache.stem.removeprefix("finetune_")
         done = np.flatnonzero(z["done"])
@@ -365,6 +368,7 @@ def cost(args, passages: int = 32, tokens: int = 290, batch: int = 8) -> None:
 
 
 def main() -> None:
+    global SEED
     warnings.filterwarnings("ignore")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--top", type=int, default=4)
@@ -372,9 +376,11 @@ def main() -> None:
     parser.add_argument("--variant", choices=("text", "cues"), default="text")
     parser.add_argument("--folds", type=lambda s: [int(x) for x in s.split(",")], default=list(range(FOLDS)))
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=13, help="torch and shuffling seed (cache name gets _s<seed>)")
     parser.add_argument("--report", action="store_true")
     parser.add_argument("--cost", action="store_true", help="time the top layers against the whole model")
     args = parser.parse_args()
+    SEED = args.seed
     import torch
 
     torch.set_num_threads(args.threads)
