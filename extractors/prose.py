@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from saksfinn.extractors import prose_features as pf
+from saksfinn.extractors.prose_blend import Reader, blended_scores
 from saksfinn.extractors.experiences import word_polarity
 from saksfinn.extractors.goals import parse_target
 from saksfinn.extractors.projects import GENERIC_NAMES, project_kind
@@ -67,12 +68,16 @@ FEATURE_SETS: dict[str, tuple[Path, Path]] = {
     "e5": (DATA / "prose_model_e5.joblib", DATA / "prose_model_e5.json"),  # e5 sentence vectors + cues
     # e5 token states of the unit pooled from its passage's embedding pass + cues
     "pooled": (DATA / "prose_model_pooled.joblib", DATA / "prose_model_pooled.json"),
+    # pooled's first stage + the fine-tuned reader on its candidates, blended (prose_blend)
+    "reader": (DATA / "prose_model_reader.joblib", DATA / "prose_model_reader.json"),
 }
 """Feature set → (artefact, metadata); ``Settings.prose_features`` picks one."""
-DEFAULT_FEATURES = "pooled"
-"""What ingest uses by default (``Settings.prose_features``): the unit vectors come free from
-the passage embedding pass. A direct :func:`extract_prose` call defaults to ``tfidf``, the set
-that needs no vectors."""
+READER_WEIGHTS = DATA / "prose_reader.pt"
+"""The fine-tuned reader's top layers (fp16) and config, for the ``reader`` feature set."""
+DEFAULT_FEATURES = "reader"
+"""What ingest uses by default (``Settings.prose_features``): the pooled first stage (unit vectors
+free from the passage embedding pass) blended with the fine-tuned reader on its candidates. A
+direct :func:`extract_prose` call defaults to ``tfidf``, the set that needs no vectors."""
 
 
 @dataclass
@@ -88,6 +93,8 @@ class ProseModel:
     levels: dict[str, dict[str, float]] = field(default_factory=dict)  # label -> {"0.5": raw threshold, ...}
     features: str = "tfidf+cues"  # or "e5+cues" / "pooled+cues": scores need unit vectors
     label_features: dict[str, str] = field(default_factory=dict)  # label -> "tfidf" | "vectors" (pooled model)
+    reader: str | None = None  # version of the fine-tuned reader the scores blend with (None: first stage only)
+    gates: dict[str, float] = field(default_factory=dict)  # label -> first-stage probability that makes a candidate
 
     @property
     def needs_vectors(self) -> bool:
@@ -115,11 +122,27 @@ class ProseModel:
         except KeyError:
             raise ValueError(f"the prose model has no threshold for precision {precision}") from None
 
+    @property
+    def needs_reader(self) -> bool:
+        return getattr(self, "reader", None) is not None  # older artefacts lack the field
+
     def scores(
-        self, texts: list[str], headings: list[str | None], items: list[bool], vectors: np.ndarray | None = None
+        self, texts: list[str], headings: list[str | None], items: list[bool], vectors: np.ndarray | None = None,
+        read: Reader | None = None,
     ) -> dict[str, np.ndarray]:
-        """Raw classifier scores per label for the units given (``vectors``: their e5
-        passage vectors, row per unit, when :attr:`needs_vectors`)."""
+        """Raw scores per label for the units given (``vectors``: their e5 passage vectors, row
+        per unit, when :attr:`needs_vectors`; ``read``: the fine-tuned reader, when
+        :attr:`needs_reader` — the first stage's probabilities are then blended with it)."""
+        first = self._first_stage(texts, headings, items, vectors)
+        if not self.needs_reader:
+            return first
+        if read is None:
+            raise ValueError("this prose model blends with the fine-tuned reader and got none")
+        return blended_scores(first, [pf.e5_text(t) for t in texts], read, self.gates, LABELS)
+
+    def _first_stage(
+        self, texts: list[str], headings: list[str | None], items: list[bool], vectors: np.ndarray | None
+    ) -> dict[str, np.ndarray]:
         from scipy.sparse import csr_matrix, hstack
 
         if not texts:
@@ -295,6 +318,7 @@ def extract_prose(
     features: str = "tfidf",
     embed: Callable[[list[str]], np.ndarray] | None = None,
     unit_vectors: Mapping[tuple[int, int], np.ndarray] | None = None,
+    read: Reader | None = None,
 ) -> list:
     """Model findings of ``doc`` (experiences, goals, projects), in text order.
 
@@ -306,11 +330,20 @@ def extract_prose(
     without it such a model finds nothing. ``unit_vectors`` (unit span → vector) are vectors
     the caller already has — for ``pooled`` the unit's token states pooled from its
     passage's embedding pass; units missing from it are embedded alone with ``embed``.
+    ``read`` is the fine-tuned reader (:mod:`~saksfinn.extractors.prose_blend`) a ``reader``
+    model blends with; without it, or with a reader of another version, the ``pooled`` model
+    runs alone.
     """
     check_precision(precision)
     model = model if model is not None else load_model(FEATURE_SETS[features][0])
     if model is None or nlp is None:
         return []
+    if model.needs_reader and getattr(read, "version", None) != model.reader:
+        log.warning("prose model %s blends with reader %s and got %s: the pooled model runs alone", model.version,
+                    model.reader, getattr(read, "version", None))
+        model, read = load_model(FEATURE_SETS["pooled"][0]), None
+        if model is None:
+            return []
     if model.needs_vectors and embed is None and unit_vectors is None:
         log.warning("prose model %s needs sentence vectors and got no embedder: no prose findings", model.version)
         return []
@@ -323,7 +356,8 @@ def extract_prose(
         log.warning("prose model %s reads %d-dim vectors, the embedder gives %d (another embedding model?): "
                     "no prose findings", model.version, model.vector_dim, vectors.shape[1])
         return []
-    scores = model.scores([u.text for u in units], [u.heading for u in units], [u.is_item for u in units], vectors)
+    scores = model.scores([u.text for u in units], [u.heading for u in units], [u.is_item for u in units], vectors,
+                          read)
     extractor = extractor_id(model.version, precision)
     found = []
     for label in LABELS:

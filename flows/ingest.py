@@ -42,6 +42,7 @@ from saksfinn.flows.indexing import ensure_index
 from saksfinn.flows.lock import run_lock
 from saksfinn.flows.report import write_report
 from saksfinn.flows.fetch import Fetched, gather_sources
+from saksfinn.flows.prose_reader import prose_features, prose_read
 from saksfinn.flows.twins import settle_twins
 from saksfinn.index.storage.lifecycle import settle
 from saksfinn.index.storage.store import OSLO, Store
@@ -60,7 +61,7 @@ def versions(settings: Settings | None = None) -> stages.Versions:
     from saksfinn.extractors.findings import findings_version
 
     FINDINGS_VERSION = (  # noqa: N806
-        findings_version(settings.prose_precision, settings.prose_features) if settings else findings_version()
+        findings_version(settings.prose_precision, prose_features(settings)) if settings else findings_version()
     )
     from saksfinn.extractors.voterings import EXTRACTOR as VOTES_VERSION
     from saksfinn.index.retrieval.chunking import CHUNKER_VERSION
@@ -127,7 +128,7 @@ _SENTENCE_EMBEDDERS: dict[tuple, Any] = {}
 def sentence_embed(settings: Settings) -> Any:
     """texts → passage vectors for the e5 / pooled prose model (the index's embedder, loaded
     once per process and configuration); ``None`` when the prose model needs no vectors."""
-    if settings.prose_features not in ("e5", "pooled"):
+    if settings.prose_features not in ("e5", "pooled", "reader"):
         return None
     from saksfinn.index.embedding.embed_cache import EmbeddingCache, embed_with_cache
 
@@ -167,7 +168,8 @@ def embed_task(batch: stages.Batch, settings: Settings) -> stages.Batch:
 
 @task(name="extract", cache_policy=NO_CACHE)
 def extract_task(batch: stages.Batch, settings: Settings) -> stages.Batch:
-    prose = stages.ProseOptions(settings.prose_precision, settings.prose_features, sentence_embed(settings))
+    prose = stages.ProseOptions(settings.prose_precision, prose_features(settings), sentence_embed(settings),
+                                prose_read(settings))
     return batch.run("extract", lambda items: stages.chunk(stages.extract(items, shared_nlp, prose)))
 
 
@@ -206,7 +208,7 @@ def process_batch(batch: stages.Batch, settings: Settings, v: stages.Versions, r
     batch = call(triage_task, batch, settings, v)
     batch = call(read_task, batch, settings)
     batch = call(section_task, batch)
-    if settings.prose_features == "pooled":
+    if settings.prose_features in ("pooled", "reader"):
         batch = call(embed_task, batch, settings)
     batch = call(extract_task, batch, settings)
     return call(store_task, batch, settings, v, run_id)

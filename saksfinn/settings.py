@@ -51,10 +51,11 @@ class Settings(BaseSettings):
     max_workers: int = 2
     api_token: str | None = Field(None, description="token required by state-changing web endpoints")
     max_pdf_pages: int = 2000
-    prose_features: Literal["tfidf", "e5", "pooled"] = Field(
-        "pooled",  # = extractors.prose.DEFAULT_FEATURES
-        description="features of the prose model: pooled (default: e5 unit vectors pooled from the passage embedding "
-        "pass, no extra model time), tfidf (no embedder needed) or e5 (embeds every sentence alone: slower)",
+    prose_features: Literal["tfidf", "e5", "pooled", "reader"] = Field(
+        "reader",  # = extractors.prose.DEFAULT_FEATURES
+        description="features of the prose model: reader (default: pooled + a fine-tuned e5 reading the most likely "
+        "sentences alone, blended), pooled (e5 unit vectors pooled from the passage embedding pass, no extra model time), "
+        "tfidf (no embedder needed) or e5 (embeds every sentence alone: slower)",
     )
     prose_precision: float = Field(
         0.85,

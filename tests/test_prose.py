@@ -263,7 +263,7 @@ def test_operating_point_is_a_setting_and_part_of_the_findings_version():
     assert set(PROSE_PRECISIONS) == set(prose.PRECISION_LEVELS)  # settings cannot import extractors: kept equal here
     assert findings_version(features="tfidf") == FINDINGS_VERSION
     assert Settings().prose_features == prose.DEFAULT_FEATURES  # ingest's default, kept equal here too
-    assert "prose-model@pooled-" in findings_version()
+    assert "prose-model@reader-" in findings_version()
     assert len({findings_version(p) for p in prose.PRECISION_LEVELS}) == 3
     assert versions(Settings(prose_precision=0.7)).findings != versions(Settings()).findings
     assert versions(Settings()).findings == versions().findings
@@ -277,7 +277,8 @@ def test_committed_artefacts_have_nested_thresholds_per_operating_point(features
     model = prose.load_model(path)
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     assert model is not None and model.version == meta["version"] == prose.model_version(features)
-    assert model.needs_vectors == (features in ("e5", "pooled")) and path.stat().st_size < 20_000_000
+    assert model.needs_vectors == (features in ("e5", "pooled", "reader")) and path.stat().st_size < 20_000_000
+    assert model.needs_reader == (features == "reader")
     for label in prose.LABELS:
         points = [model.threshold(label, p) for p in prose.PRECISION_LEVELS]
         assert points == sorted(points), label  # a stricter point never has a lower threshold

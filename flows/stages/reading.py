@@ -83,11 +83,12 @@ def analyse(items: list[Work]) -> list[Work]:
 class ProseOptions:
     """How the prose model runs: ``Settings.prose_precision`` / ``prose_features``, and for
     e5 / pooled features the sentence embedder (texts → vectors; for pooled only the units
-    the embed stage left without a vector)."""
+    the embed stage left without a vector); for ``reader`` also the fine-tuned reader."""
 
     precision: float = 0.85
     features: str = "tfidf"
     embed: Callable[[list[str]], Any] | None = None
+    read: Callable[[list[str]], Any] | None = None
 
 
 def extract(items: list[Work], nlp_factory: Callable[[], Any], prose: ProseOptions = ProseOptions()) -> list[Work]:
@@ -102,7 +103,8 @@ def extract(items: list[Work], nlp_factory: Callable[[], Any], prose: ProseOptio
         started = time.perf_counter()
         try:
             item.findings = list(extract_findings(item.doc, nlp, precision=prose.precision, features=prose.features,
-                                                  embed=prose.embed, unit_vectors=item.unit_vectors))
+                                                  embed=prose.embed, unit_vectors=item.unit_vectors,
+                                                  read=prose.read))
             item.themes = tuple(document_themes(item.doc, item.findings))
             item.votes = link_decisions(item.doc, extract_votes(item.doc, nlp), item.findings)
         except Exception as exc:
