@@ -44,8 +44,8 @@ def test_new_extractor_version_rederives_without_reading(home, tmp_path, sample_
     assert {o.source for o in second.outcomes if o.change.value == "rederived"} == readable
     from saksfinn.flows.ingest import versions
 
-    assert new_version in versions().findings
-    assert all(row["findings_version"] == versions().findings for row in store.documents() if row["source"] in readable)
+    assert new_version in versions(settings).findings
+    assert all(row["findings_version"] == versions(settings).findings for row in store.documents() if row["source"] in readable)
     assert Counter(f.type for f in store.findings()) == before, "same extractors, same findings"
 
     third = run_ingest([str(docs)], settings)
