@@ -36,7 +36,9 @@ def test_new_extractor_version_rederives_without_reading(home, tmp_path, sample_
 
     original = findings_module.findings_version
     monkeypatch.setattr(findings_module, "findings_version", lambda *a, **k: f"{original(*a, **k)}+test")
-    new_version = f"{original()}+test"
+    from saksfinn.flows.ingest import prose_features
+
+    new_version = f"{original(settings.prose_precision, prose_features(settings))}+test"
     reads = forbid_reading(monkeypatch)
     second = run_ingest([str(docs)], settings)
     assert reads == []
