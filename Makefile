@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PREFECT_HOME ?= $(CURDIR)/.saksfinn/prefect
 
-.PHONY: run install system-deps test test-fast bench corpus train clean
+.PHONY: run install system-deps test test-fast bench corpus train reader clean
 
 run: install system-deps
 	@mkdir -p "$(PREFECT_HOME)"
@@ -37,7 +37,7 @@ system-deps:
 	  else echo "note: tesseract, chromium, postgresql or apertium missing; OCR falls back to needs_ocr, those tests skip"; fi; \
 	fi
 
-test: install system-deps
+test: install system-deps reader
 	@mkdir -p "$(PREFECT_HOME)"
 	$(BIN)/python -m pytest -q
 
@@ -54,6 +54,14 @@ train: install
 	$(BIN)/python eval/prose_train.py --features e5
 	$(BIN)/python eval/prose_train.py --features pooled
 	$(BIN)/python eval/prose_reader_train.py
+
+# The fine-tuned prose reader's weights (14 MB, not committed): generated from eval/annotations and
+# ../shared/corpus when missing (~12 min on 2 cores, seeded; the committed prose_model_reader.* and
+# prose_reader.json say which version it must be). Without ../shared ingest uses the pooled model.
+READER_WEIGHTS = extractors/data/prose_reader.pt
+reader: install
+	@if [ ! -f $(READER_WEIGHTS) ] && [ -d ../shared/corpus ]; then $(BIN)/python eval/prose_reader_train.py; \
+	elif [ ! -f $(READER_WEIGHTS) ]; then echo "note: no ../shared/corpus, prose reader not generated; the pooled prose model runs"; fi
 
 corpus: install
 	$(BIN)/python corpus/make_corpus.py

@@ -101,7 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--top", type=int, default=4)
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--read-share", type=float, default=0.15, help="most units the reader may read (share)")
+    parser.add_argument("--read-share", type=float, default=0.08, help="most units the reader may read (share)")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     import torch
