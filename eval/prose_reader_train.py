@@ -138,10 +138,9 @@ def weights_only(args) -> None:
     if reader_version != meta["reader"]:
         sys.exit(f"the annotations or the first stage changed since the reader model {meta['reader']} was "
                  f"calibrated (now {reader_version}): run make train")
-    import prose_data
+    import prose_stack
 
-    data = sorted((e for e in prose_data.build() if not e.weak and e.split in ("train", "dev")),
-                  key=lambda e: (e.sha256, e.start))  # prose_stack.load's units and order, without their vectors
+    data = prose_stack.gold_units()  # the units and order of the full run, without their vectors
     y = np.array([[label in e.labels for label in LABELS] for e in data], dtype=np.float32)
     states, _ = ft.lower_states([" ".join(e.text.split()) for e in data], args.top)
     t0 = time.perf_counter()

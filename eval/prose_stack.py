@@ -56,12 +56,17 @@ FIRST_C = 4.0  # the shipped pooled model's C for every type (prose_model_pooled
 FIRST_READS = {"experience": "vectors", "goal": "tfidf", "project": "vectors"}
 
 
+def gold_units() -> list:
+    """The gold (not weak) units of the train and dev documents, sorted by document and start."""
+    return sorted((e for e in prose_data.build() if not e.weak and e.split in ("train", "dev")),
+                  key=lambda e: (e.sha256, e.start))
+
+
 def load() -> tuple[list, np.ndarray, np.ndarray, np.ndarray]:
     """(train+dev gold examples sorted by document and start, groups, pooled vectors + cues, cues)."""
     from prose_pooled import pooled_vectors
 
-    data = [e for e in prose_data.build() if not e.weak and e.split in ("train", "dev")]
-    data.sort(key=lambda e: (e.sha256, e.start))
+    data = gold_units()
     groups = np.array([e.sha256 for e in data])
     pooled, _, _ = pooled_vectors(data)
     cues = np.array([pf.cues(e.text, e.heading, e.is_item) for e in data], dtype=np.float32)

